@@ -1,0 +1,87 @@
+/**
+ * The guide's "Adding clusters to the mesh": a further remote cluster that runs workloads and is a source of
+ * endpoints (not of configuration), registered with the external istiod through a remote secret.
+ *
+ * It writes to two clusters (its remote secret lives in the external cluster), so it takes both providers.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { ChartSource } from "../infra/config/model";
+import { chartReleaseArgs, protection, typeToken } from "./common";
+import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
+import { RemoteSecret } from "./remoteSecret";
+import { remoteBaseValues, remoteIstiodValues, type ExposureMode } from "./remoteValues";
+import { injectionUrl } from "./urls";
+
+export interface AdditionalRemoteArgs {
+  chart: ChartSource;
+  namespace: string;
+  clusterName: string;
+  network: string;
+  /** API server URL reachable from the external cluster. */
+  apiServer: string;
+  /** The config cluster's name: the cluster ID of the external istiod, which must lead this cluster. */
+  configClusterName: string;
+  address: pulumi.Input<string>;
+  mode: ExposureMode;
+  provider: k8s.Provider;
+  externalProvider: k8s.Provider;
+  /** The external cluster's control plane namespace (an Output of its Namespace). */
+  externalNamespace: pulumi.Input<string>;
+  rotation: string;
+  protect: boolean;
+}
+
+export class AdditionalRemote extends pulumi.ComponentResource {
+  readonly namespace: k8s.core.v1.Namespace;
+  readonly base: k8s.helm.v3.Release;
+  readonly istiod: k8s.helm.v3.Release;
+  readonly remoteSecret: RemoteSecret;
+  readonly injectionUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: AdditionalRemoteArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(typeToken("AdditionalRemote"), name, {}, opts);
+    const provider = args.provider;
+    const keep = protection(args.protect);
+    const values = { address: args.address, mode: args.mode, namespace: args.namespace, cluster: args.clusterName, network: args.network };
+
+    this.namespace = new k8s.core.v1.Namespace(
+      `${name}-${args.namespace}`,
+      controlPlaneNamespaceArgs({ name: args.namespace, network: args.network, controlPlaneCluster: args.configClusterName }),
+      { parent: this, provider, ...keep },
+    );
+    const namespace = this.namespace.metadata.name;
+    this.base = new k8s.helm.v3.Release(
+      `${name}-istio-base`,
+      chartReleaseArgs({ chart: "base", source: args.chart, releaseName: "istio-base", namespace, values: remoteBaseValues(values) }),
+      { parent: this, provider, ...keep },
+    );
+    this.istiod = new k8s.helm.v3.Release(
+      `${name}-istiod`,
+      chartReleaseArgs({ chart: "istiod", source: args.chart, releaseName: "istiod", namespace, values: remoteIstiodValues(values) }),
+      { parent: this, provider, dependsOn: [this.base] },
+    );
+
+    // The reader account comes from `base`; the external istiod reads the namespace annotation once, when the
+    // secret appears, so the annotated namespace must exist first.
+    this.remoteSecret = new RemoteSecret(
+      `${name}-remote`,
+      {
+        type: "remote",
+        clusterName: args.clusterName,
+        apiServer: args.apiServer,
+        namespace,
+        externalNamespace: args.externalNamespace,
+        remoteProvider: provider,
+        externalProvider: args.externalProvider,
+        serviceAccountRelease: this.base,
+        secretDependsOn: [this.namespace],
+        rotation: args.rotation,
+      },
+      { parent: this },
+    );
+
+    this.injectionUrl = injectionUrl(args.address, args.clusterName, args.network);
+    this.registerOutputs({ injectionUrl: this.injectionUrl, remoteSecretName: this.remoteSecret.secretName });
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * What every component shares: the type-token package, Istio chart releases, protection options.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import type { ChartSource } from "../infra/config/model";
+
+/** Type tokens of all components: `istio-mesh:index:<Component>`. */
+export const typeToken = (component: string): string => `istio-mesh:index:${component}`;
+
+export type IstioChart = "base" | "istiod" | "gateway";
+
+/** Seconds Helm may take per install or upgrade before the release fails (pulling images on new nodes is slow). */
+export const RELEASE_TIMEOUT_SECONDS = 600;
+
+/** Helm values: plain data, possibly with Outputs at the leaves (e.g. the control plane address). */
+export type HelmValues = { [key: string]: pulumi.Input<unknown> };
+
+export interface ChartReleaseSpec {
+  chart: IstioChart;
+  source: ChartSource;
+  /** The Helm release name, always explicit: the gateway chart derives Service names and `istio:` labels from it. */
+  releaseName: string;
+  namespace: pulumi.Input<string>;
+  values: HelmValues;
+}
+
+/** Arguments of a `helm.v3.Release` of one of Istio's charts, from Istio's repository or a mirror. */
+export function chartReleaseArgs(spec: ChartReleaseSpec): k8s.helm.v3.ReleaseArgs {
+  const oci = spec.source.repository.startsWith("oci://");
+  return {
+    name: spec.releaseName,
+    chart: oci ? `${spec.source.repository}/${spec.chart}` : spec.chart,
+    version: spec.source.version,
+    ...(oci ? {} : { repositoryOpts: { repo: spec.source.repository } }),
+    namespace: spec.namespace,
+    createNamespace: false,
+    values: spec.values,
+    timeout: RELEASE_TIMEOUT_SECONDS,
+    // A failed upgrade removes what it created instead of leaving half a release behind.
+    cleanupOnFail: true,
+  };
+}
+
+/**
+ * Options for what must outlive a mistake in production: namespaces and the releases that own Istio's CRDs.
+ * Deleting them would delete every Istio object of the mesh; see the README's "Decommissioning".
+ */
+export function protection(protect: boolean): Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete"> {
+  return protect ? { protect: true, retainOnDelete: true } : {};
+}

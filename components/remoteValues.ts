@@ -1,0 +1,90 @@
+/**
+ * Helm values of the remote clusters' `base` and `istiod` releases (`profile: remote`): webhooks that call the
+ * external istiod instead of a local one. Shared by the config cluster and further remotes; the differences
+ * are the config cluster's CRD/ConfigMap/RBAC role (`configCluster`) and the validation webhooks.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { HelmValues } from "./common";
+import { injectionPath, injectionUrl, validationUrl } from "./urls";
+
+export type ExposureMode = "hostname" | "loadBalancer";
+
+export interface RemoteValuesInput {
+  /** `EXTERNAL_ISTIOD_ADDR`. */
+  address: pulumi.Input<string>;
+  mode: ExposureMode;
+  /** The control plane namespace (`global.istioNamespace`). */
+  namespace: string;
+  cluster: string;
+  network: string;
+}
+
+/**
+ * How the injection webhook reaches istiod. hostname mode: a URL on the public name (the certificate is publicly
+ * trusted, so no CA bundle). loadBalancer mode: a path on the in-cluster `istiod` Service that
+ * `global.remotePilotAddress` points at the gateway's IP; the external istiod patches the CA bundle (DESIGN §5).
+ */
+function injectionValues(input: RemoteValuesInput): { istiodRemote: HelmValues; global: HelmValues } {
+  return input.mode === "hostname"
+    ? {
+        istiodRemote: { injectionURL: injectionUrl(input.address, input.cluster, input.network) },
+        global: { istioNamespace: input.namespace },
+      }
+    : {
+        istiodRemote: { injectionPath: injectionPath(input.cluster, input.network) },
+        global: { istioNamespace: input.namespace, remotePilotAddress: input.address },
+      };
+}
+
+/** hostname mode only: the validation webhooks call the external istiod by URL (loadBalancer mode uses the Service). */
+function validationValues(input: RemoteValuesInput): HelmValues {
+  return input.mode === "hostname" ? { base: { validationURL: validationUrl(input.address) } } : {};
+}
+
+/** Config cluster `base`: Istio's CRDs and the default-revision validating webhook. */
+export function configClusterBaseValues(input: RemoteValuesInput): HelmValues {
+  return {
+    profile: "remote",
+    global: { istioNamespace: input.namespace },
+    ...validationValues(input),
+  };
+}
+
+/**
+ * Config cluster `istiod`: no Deployment, but the injection and validation webhooks, the mesh ConfigMap `istio`
+ * (merged into the external istiod's through SHARED_MESH_CONFIG) and the `istiod` service account whose token
+ * the external istiod uses to read this cluster.
+ */
+export function configClusterIstiodValues(input: RemoteValuesInput): HelmValues {
+  const injection = injectionValues(input);
+  return {
+    profile: "remote",
+    global: { ...injection.global, configCluster: true },
+    configMap: true,
+    istiodRemote: injection.istiodRemote,
+    // Read by the istiod chart's validating webhook template too, not only by `base` (notes P8).
+    ...validationValues(input),
+  };
+}
+
+/**
+ * Further remote `base`: CRDs and the `istio-reader-service-account`; no default-revision validator, which
+ * would point at an `istiod` Service that does not exist there (notes §2.5).
+ */
+export function remoteBaseValues(input: RemoteValuesInput): HelmValues {
+  return {
+    profile: "remote",
+    defaultRevision: "",
+    global: { istioNamespace: input.namespace },
+  };
+}
+
+/** Further remote `istiod`: only the injection webhook (with its own cluster name and network) and reader RBAC. */
+export function remoteIstiodValues(input: RemoteValuesInput): HelmValues {
+  const injection = injectionValues(input);
+  return {
+    profile: "remote",
+    global: injection.global,
+    istiodRemote: injection.istiodRemote,
+  };
+}

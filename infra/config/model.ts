@@ -1,0 +1,67 @@
+/**
+ * The validated, normalised mesh topology every component is built from. Produced only by `loadMeshConfig`.
+ * It holds no credential: secret keys are only noted as present and are read as Pulumi secrets by the program.
+ */
+
+/** Where Helm fetches Istio's charts from; the chart version is the Istio version. */
+export interface ChartSource {
+  version: string;
+  /** An https:// (or http://) Helm repository, or an oci:// registry path holding `base`, `istiod`, `gateway`. */
+  repository: string;
+}
+
+export interface ClusterRef {
+  /** The cluster's name in the mesh (Istio's cluster ID); also the Pulumi name prefix of its resources. */
+  name: string;
+  /** The kubeconfig context Pulumi uses to reach it. */
+  context: string;
+}
+
+export interface RemoteCluster extends ClusterRef {
+  /** API server URL as istiod in the external cluster reaches it (written into its remote secret). */
+  apiServer: string;
+  network: string;
+  gateways: { ingress: boolean; egress: boolean };
+}
+
+export type Exposure =
+  | {
+      mode: "hostname";
+      hostname: string;
+      /** The `kubernetes.io/tls` Secret for the hostname in the external cluster's `istio-system`. */
+      tls: { secretName: string; create: boolean };
+    }
+  | { mode: "loadBalancer" };
+
+export interface MeshConfig {
+  /** The stack file this came from, for messages. */
+  source: string;
+  chart: ChartSource;
+  meshId: string;
+  /** The control plane namespace in every cluster (the guide's `external-istiod`). */
+  namespace: string;
+  external: ClusterRef;
+  /** The first remote: it runs workloads and holds the mesh configuration. */
+  configCluster: RemoteCluster;
+  /** Further remote clusters (the guide's "Adding clusters to the mesh"). */
+  remotes: RemoteCluster[];
+  exposure: Exposure;
+  /** East-west gateways on every remote (resolved from "auto": on when the remotes span several networks). */
+  eastWestGateways: boolean;
+  samples: boolean;
+  protect: boolean;
+  /** Changing this value rotates every remote-secret token (new tokens before old ones are deleted). */
+  remoteSecretRotation: string;
+  /** Whether kubeconfig content is given as the secret key `kubeconfig` (else the user's kubeconfig file is used). */
+  kubeconfigInConfig: boolean;
+}
+
+/** Every remote cluster, the config cluster first. */
+export function allRemotes(cfg: MeshConfig): RemoteCluster[] {
+  return [cfg.configCluster, ...cfg.remotes];
+}
+
+/** The distinct networks of the remote clusters, in config order. */
+export function networksOf(remotes: readonly RemoteCluster[]): string[] {
+  return [...new Set(remotes.map((r) => r.network))];
+}

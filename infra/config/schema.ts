@@ -1,0 +1,174 @@
+/**
+ * The shape of a stack's configuration (`Pulumi.<stack>.yaml`, namespace `istio-mesh:`), as zod schemas.
+ *
+ * Every object is strict: an unknown key is an error, so a typo never passes silently. Rules that involve more
+ * than one field (unique names, hostname mode needs a hostname, ...) live in `rules.ts`.
+ */
+import { z } from "zod";
+
+/** Istio releases whose `base`/`istiod` charts have `profile: remote` (the `istiod-remote` chart is gone since 1.24). */
+export const MIN_ISTIO_MINOR = 24;
+export const DEFAULT_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts";
+export const DEFAULT_CONTROL_PLANE_NAMESPACE = "external-istiod";
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A Kubernetes label value: networks appear as `topology.istio.io/network` labels and in injection URL paths. */
+const LABEL_VALUE = /^[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?$/;
+const SEMVER = /^(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+const quote = (v: unknown): string => JSON.stringify(v);
+
+export const dns1123Label = z.string().superRefine((v, ctx) => {
+  if (v.length > 63 || !DNS1123_LABEL.test(v)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${quote(v)} is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)`,
+    });
+  }
+});
+
+const secretName = z.string().superRefine((v, ctx) => {
+  if (v.length > 253 || !DNS1123_SUBDOMAIN.test(v)) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} is not a valid Kubernetes Secret name (DNS-1123 subdomain)` });
+  }
+});
+
+const networkName = z.string().superRefine((v, ctx) => {
+  if (v.length > 63 || !LABEL_VALUE.test(v)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${quote(v)} is not a valid network name (a Kubernetes label value: letters, digits, '-', '_' and '.', at most 63 characters)`,
+    });
+  }
+});
+
+const hostname = z.string().superRefine((v, ctx) => {
+  if (IPV4.test(v) || v.includes(":")) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} is an IP address; hostname mode needs a DNS name (use mode "loadBalancer" for an IP)` });
+  } else if (v === "localhost" || v.length > 253 || !DNS1123_SUBDOMAIN.test(v) || !v.includes(".")) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} is not a fully qualified DNS name (lowercase, e.g. "istiod.mesh.example.com")` });
+  }
+});
+
+/** The URL of a cluster's Kubernetes API server as the external cluster's pods reach it. */
+const apiServerUrl = z.string().superRefine((v, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} is not a URL (expected e.g. "https://203.0.113.10:6443")` });
+    return;
+  }
+  if (url.protocol !== "https:") {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} must use https` });
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (host === "localhost" || host.endsWith(".localhost") || /^127\./.test(host) || host === "::1" || host === "0.0.0.0") {
+    ctx.addIssue({
+      code: "custom",
+      message: `${quote(v)} is a loopback address; istiod in the external cluster must reach this API server over the network`,
+    });
+  }
+  if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} must be a bare server URL (scheme, host and port only)` });
+  }
+});
+
+const chartRepository = z.string().superRefine((v, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} is not a URL (expected an https:// Helm repository or an oci:// registry path)` });
+    return;
+  }
+  if (!["https:", "http:", "oci:"].includes(url.protocol)) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} must be an https://, http:// or oci:// URL` });
+  } else if (!url.hostname) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} has no host` });
+  } else if (url.search || url.hash || url.username || url.password) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} must not carry credentials, a query or a fragment` });
+  }
+});
+
+const istioVersion = z.string().superRefine((v, ctx) => {
+  const m = SEMVER.exec(v);
+  if (!m) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} is not an Istio release version (expected e.g. "1.28.10")` });
+  } else if (Number(m[1]) !== 1 || Number(m[2]) < MIN_ISTIO_MINOR) {
+    ctx.addIssue({
+      code: "custom",
+      message: `Istio ${v} is not supported: the charts need Istio 1.${MIN_ISTIO_MINOR} or newer (profile "remote" on the base and istiod charts)`,
+    });
+  }
+});
+
+const nonEmpty = z.string().min(1, { message: "must not be empty" });
+
+const clusterGateways = z.strictObject({
+  /** Helm release `istio-ingressgateway` (LoadBalancer) in the control plane namespace. */
+  ingress: z.boolean().default(false),
+  /** Helm release `istio-egressgateway` (ClusterIP) in the control plane namespace. */
+  egress: z.boolean().default(false),
+});
+
+export const externalClusterSchema = z.strictObject({
+  name: dns1123Label,
+  context: nonEmpty,
+});
+
+export const remoteClusterSchema = z.strictObject({
+  name: dns1123Label,
+  context: nonEmpty,
+  apiServer: apiServerUrl,
+  network: networkName,
+  gateways: clusterGateways.prefault({}),
+});
+
+export const configSchema = z.strictObject({
+  istio: z
+    .strictObject({
+      version: istioVersion,
+      chartRepository: chartRepository.default(DEFAULT_CHART_REPOSITORY),
+    }),
+  mesh: z
+    .strictObject({
+      id: dns1123Label.default("mesh1"),
+      controlPlaneNamespace: dns1123Label.default(DEFAULT_CONTROL_PLANE_NAMESPACE),
+    })
+    .prefault({}),
+  clusters: z.strictObject({
+    external: externalClusterSchema,
+    config: remoteClusterSchema,
+    remotes: z.array(remoteClusterSchema).default([]),
+  }),
+  exposure: z.strictObject({
+    mode: z.enum(["hostname", "loadBalancer"], { message: 'must be "hostname" or "loadBalancer"' }),
+    hostname: hostname.optional(),
+    tls: z
+      .strictObject({
+        secretName: secretName,
+        create: z.boolean().default(false),
+      })
+      .optional(),
+  }),
+  eastWestGateways: z
+    .union([z.literal("auto"), z.boolean()], { message: 'must be "auto", true or false' })
+    .default("auto"),
+  samples: z.boolean().default(false),
+  protect: z.boolean().default(false),
+  remoteSecretRotation: nonEmpty.default("initial"),
+  // Secret keys: read as Pulumi secrets, never as plain config. Their content is opaque here.
+  kubeconfig: z.string().optional(),
+  tlsCertificate: z.string().optional(),
+  tlsKey: z.string().optional(),
+});
+
+/** Keys whose values are credentials: they must be set with `pulumi config set --secret`. */
+export const SECRET_KEYS = ["kubeconfig", "tlsKey"] as const;
+/** Keys read with `requireSecret` (the certificate is not confidential, but travels with its key). */
+export const SECRET_READ_KEYS = ["kubeconfig", "tlsCertificate", "tlsKey"] as const;
+
+export type RawConfig = z.output<typeof configSchema>;

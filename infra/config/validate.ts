@@ -1,0 +1,265 @@
+/**
+ * Stack config validation: raw `istio-mesh:*` strings in, a `MeshConfig` or the full list of problems out.
+ * Pure: no Pulumi runtime, so the render, the tests and the real program share it.
+ */
+import { z } from "zod";
+import { configSchema, SECRET_KEYS, type RawConfig } from "./schema";
+import { networksOf, type MeshConfig } from "./model";
+
+/** One problem, located by its key path under the stack's namespace (`clusters.remotes[1].name`). */
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+export type Validation = { ok: true; config: MeshConfig } | { ok: false; problems: Problem[] };
+
+const OBJECT_KEYS = new Set(["istio", "mesh", "clusters", "exposure"]);
+const BOOLEAN_KEYS = new Set(["samples", "protect", "eastWestGateways"]);
+
+/**
+ * Pulumi hands config to programs as strings: structured values as JSON, booleans as "true"/"false".
+ * Decode each key by what it should be, so a string such as a version is never mistaken for a number.
+ */
+function decode(key: string, raw: string): unknown {
+  if (OBJECT_KEYS.has(key)) {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return raw;
+    }
+  }
+  if (BOOLEAN_KEYS.has(key)) {
+    if (raw === "true") return true;
+    if (raw === "false") return false;
+  }
+  return raw;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out === "" ? String(seg) : `.${String(seg)}`;
+  }
+  return out;
+}
+
+function describe(input: unknown): string {
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "object") return "an object";
+  return `a ${typeof input}`;
+}
+
+/** Zod's messages, reworded for people editing YAML; values of secret keys are never echoed. */
+const errorMap: z.core.$ZodErrorMap = (iss) => {
+  if (iss.code === "invalid_type") {
+    if (iss.input === undefined) return "is required";
+    const expected = iss.expected === "object" ? "a mapping" : iss.expected === "array" ? "a list" : `a ${iss.expected}`;
+    return `must be ${expected}, got ${describe(iss.input)}`;
+  }
+  return undefined;
+};
+
+/** Walks the schema to the object at `path` and lists its keys (for "did you mean"). */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let node: z.core.$ZodType = configSchema;
+  const unwrap = (n: z.core.$ZodType): z.core.$ZodType => {
+    let cur = n;
+    for (;;) {
+      const def = cur._zod.def as { type: string; innerType?: z.core.$ZodType };
+      if (def.innerType && ["default", "prefault", "optional", "nullable"].includes(def.type)) cur = def.innerType;
+      else return cur;
+    }
+  };
+  for (const seg of path) {
+    node = unwrap(node);
+    const def = node._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    if (typeof seg === "number" && def.type === "array" && def.element) node = def.element;
+    else if (typeof seg === "string" && def.type === "object" && def.shape?.[seg]) node = def.shape[seg];
+    else return [];
+  }
+  const def = unwrap(node)._zod.def as { type: string; shape?: Record<string, unknown> };
+  return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+function unknownKeyMessage(key: string, known: string[]): string {
+  const close = known
+    .map((k) => ({ k, d: editDistance(key, k) }))
+    .filter(({ d }) => d <= Math.max(2, Math.floor(key.length / 3)))
+    .sort((x, y) => x.d - y.d)[0];
+  const hint = close ? `did you mean "${close.k}"?` : `expected one of: ${known.join(", ")}`;
+  return `unknown key (${hint})`;
+}
+
+function schemaProblems(error: z.ZodError): Problem[] {
+  const out: Problem[] = [];
+  for (const iss of error.issues) {
+    if (iss.code === "unrecognized_keys") {
+      const known = knownKeysAt(iss.path);
+      for (const key of iss.keys) out.push({ path: formatPath([...iss.path, key]), message: unknownKeyMessage(key, known) });
+    } else {
+      out.push({ path: formatPath(iss.path), message: iss.message });
+    }
+  }
+  return out;
+}
+
+const RESERVED_NAMESPACES = new Set(["istio-system", "kube-system", "kube-public", "kube-node-lease", "default"]);
+
+/**
+ * Rules across fields. They run on every top-level key whose own shape is valid, so a config with a typo in one
+ * place still gets every other problem reported in the same run.
+ */
+function crossFieldProblems(cfg: Partial<RawConfig>, secretKeys: ReadonlySet<string>): Problem[] {
+  const problems: Problem[] = [];
+  const add = (path: string, message: string) => problems.push({ path, message });
+  if (cfg.clusters) clusterProblems(cfg.clusters, add);
+  if (cfg.mesh && RESERVED_NAMESPACES.has(cfg.mesh.controlPlaneNamespace)) {
+    add(
+      "mesh.controlPlaneNamespace",
+      `"${cfg.mesh.controlPlaneNamespace}" is reserved (istio-system hosts the external cluster's gateway and its own istiod); use a dedicated namespace such as "external-istiod"`,
+    );
+  }
+  if (cfg.exposure) exposureProblems(cfg, cfg.exposure, add);
+  for (const key of SECRET_KEYS) {
+    if (cfg[key] !== undefined && !secretKeys.has(key)) {
+      add(key, `must be a secret: set it with \`pulumi config set --secret ${key} ...\` (the value was not printed)`);
+    }
+  }
+  if (cfg.clusters) {
+    const { config, remotes } = cfg.clusters;
+    const networks = networksOf([config, ...remotes]);
+    if (cfg.eastWestGateways === false && networks.length > 1) {
+      add(
+        "eastWestGateways",
+        `is false, but the remote clusters span ${networks.length} networks (${networks.join(", ")}); traffic between networks needs east-west gateways`,
+      );
+    }
+    if (cfg.samples === true && !config.gateways.ingress) {
+      add("samples", "needs clusters.config.gateways.ingress: true (the guide reaches helloworld through the config cluster's ingress gateway)");
+    }
+  }
+  return problems;
+}
+
+type Add = (path: string, message: string) => void;
+
+function clusterProblems(clustersCfg: RawConfig["clusters"], add: Add): void {
+  const { external, config, remotes } = clustersCfg;
+  const clusters: { path: string; name: string; context: string; apiServer?: string }[] = [
+    { path: "clusters.external", ...external },
+    { path: "clusters.config", ...config },
+    ...remotes.map((r, i) => ({ path: `clusters.remotes[${i}]`, ...r })),
+  ];
+
+  const seen = new Map<string, string>();
+  const seenContext = new Map<string, string>();
+  const seenServer = new Map<string, string>();
+  for (const c of clusters) {
+    const byName = seen.get(c.name);
+    if (byName) add(`${c.path}.name`, `"${c.name}" is already the name of ${byName}; cluster names must be unique`);
+    else seen.set(c.name, c.path);
+
+    const byContext = seenContext.get(c.context);
+    if (byContext === "clusters.external") {
+      add(`${c.path}.context`, `"${c.context}" is the external cluster's context; the external cluster cannot also be a remote cluster`);
+    } else if (byContext) {
+      add(`${c.path}.context`, `"${c.context}" is already the context of ${byContext}; each cluster needs its own context`);
+    } else seenContext.set(c.context, c.path);
+
+    if (c.apiServer) {
+      const byServer = seenServer.get(c.apiServer);
+      if (byServer) add(`${c.path}.apiServer`, `"${c.apiServer}" is already the API server of ${byServer}`);
+      else seenServer.set(c.apiServer, c.path);
+    }
+  }
+
+}
+
+function exposureProblems(cfg: Partial<RawConfig>, exposure: RawConfig["exposure"], add: Add): void {
+  if (exposure.mode === "hostname") {
+    if (exposure.hostname === undefined) add("exposure.hostname", "is required in hostname mode (the DNS name remotes use to reach istiod)");
+    if (exposure.tls === undefined) add("exposure.tls", "is required in hostname mode (the Secret with the hostname's publicly trusted certificate)");
+  } else {
+    if (exposure.hostname !== undefined) add("exposure.hostname", 'is only allowed in hostname mode (mode "loadBalancer" uses the load balancer\'s IP)');
+    if (exposure.tls !== undefined) add("exposure.tls", "is only allowed in hostname mode");
+  }
+  const createTls = exposure.mode === "hostname" && exposure.tls?.create === true;
+  for (const key of ["tlsCertificate", "tlsKey"] as const) {
+    const given = cfg[key] !== undefined;
+    if (createTls && !given) {
+      add(key, `is required when exposure.tls.create is true (pulumi config set --secret ${key} < file.pem)`);
+    } else if (!createTls && given) {
+      add(key, "is set but exposure.tls.create is not true; remove it, or set exposure.tls.create to create the Secret from it");
+    }
+  }
+}
+
+function validTopLevelKeys(decoded: Record<string, unknown>): Partial<RawConfig> {
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(configSchema.shape)) {
+    const r = (schema as z.ZodType).safeParse(decoded[key]);
+    if (r.success) out[key] = r.data;
+  }
+  return out;
+}
+
+function normalise(cfg: RawConfig, source: string): MeshConfig {
+  const { exposure } = cfg;
+  const remotes = [cfg.clusters.config, ...cfg.clusters.remotes];
+  return {
+    source,
+    chart: { version: cfg.istio.version, repository: cfg.istio.chartRepository.replace(/\/+$/, "") },
+    meshId: cfg.mesh.id,
+    namespace: cfg.mesh.controlPlaneNamespace,
+    external: { name: cfg.clusters.external.name, context: cfg.clusters.external.context },
+    configCluster: cfg.clusters.config,
+    remotes: cfg.clusters.remotes,
+    exposure:
+      exposure.mode === "hostname"
+        ? { mode: "hostname", hostname: exposure.hostname!, tls: exposure.tls! }
+        : { mode: "loadBalancer" },
+    eastWestGateways: cfg.eastWestGateways === "auto" ? networksOf(remotes).length > 1 : cfg.eastWestGateways,
+    samples: cfg.samples,
+    protect: cfg.protect,
+    remoteSecretRotation: cfg.remoteSecretRotation,
+    kubeconfigInConfig: cfg.kubeconfig !== undefined,
+  };
+}
+
+/**
+ * Validates the stack's `istio-mesh:*` config.
+ * @param entries key (without namespace) -> raw string value, as Pulumi passes config to programs
+ * @param secretKeys keys that were given as secrets
+ * @param source the stack file's name, for messages
+ */
+export function validateMeshConfig(entries: Record<string, string>, secretKeys: ReadonlySet<string>, source: string): Validation {
+  const decoded = Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, decode(k, v)]));
+  const parsed = configSchema.safeParse(decoded, { error: errorMap });
+  // Cross-field rules see every top-level key that is valid on its own, so one typo does not hide other problems.
+  const validParts: Partial<RawConfig> = parsed.success ? parsed.data : validTopLevelKeys(decoded);
+  const problems = [...(parsed.success ? [] : schemaProblems(parsed.error)), ...crossFieldProblems(validParts, secretKeys)];
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  return { ok: true, config: normalise(parsed.data, source) };
+}
+
+/** `<stack file>: <key path>: <what is wrong>`, one line per problem. */
+export function formatProblems(source: string, problems: readonly Problem[]): string[] {
+  return problems.map((p) => `${source}: ${p.path || "(root)"}: ${p.message}`);
+}

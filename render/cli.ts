@@ -1,0 +1,84 @@
+/**
+ * `npm run render -- --stack <name> [--config-file <path>] [--format tree|json|yaml] [--out <dir>]`
+ *
+ * Shows everything `pulumi up` would create for a stack, without a cluster, credentials or the Pulumi CLI.
+ * Exit status: 0 rendered, 1 invalid stack config (problems on stderr, nothing on stdout), 2 usage or other error.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { formatTree, formatYamlByCluster } from "./formats";
+import { renderStack } from "./run";
+
+const USAGE = "usage: npm run render -- --stack <name> [--config-file <path>] [--format tree|json|yaml] [--out <dir>]";
+const FORMATS = ["tree", "json", "yaml"] as const;
+type Format = (typeof FORMATS)[number];
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        stack: { type: "string", default: "dev" },
+        "config-file": { type: "string" },
+        format: { type: "string", default: "tree" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const format = args.format as Format;
+  if (!FORMATS.includes(format)) {
+    process.stderr.write(`unknown --format "${args.format}" (expected ${FORMATS.join(", ")})\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.out !== undefined && format !== "yaml") {
+    process.stderr.write(`--out writes one YAML file per cluster; use it with --format yaml\n`);
+    return 2;
+  }
+
+  const result = await renderStack({ stack: args.stack, ...(args["config-file"] ? { configFile: args["config-file"] } : {}) });
+  if (!result.ok) {
+    process.stderr.write(`${result.problems.join("\n")}\n`);
+    return 1;
+  }
+  const { rendered } = result;
+  if (format === "json") {
+    process.stdout.write(`${JSON.stringify(rendered, null, 2)}\n`);
+  } else if (format === "tree") {
+    process.stdout.write(formatTree(rendered));
+  } else {
+    const byCluster = formatYamlByCluster(rendered);
+    if (args.out !== undefined) {
+      mkdirSync(args.out, { recursive: true });
+      for (const [cluster, text] of byCluster) {
+        const file = path.join(args.out, `${cluster}.yaml`);
+        writeFileSync(file, text);
+        process.stdout.write(`wrote ${file}\n`);
+      }
+    } else {
+      for (const [cluster, text] of byCluster) process.stdout.write(`# ===== cluster ${cluster} =====\n${text}`);
+    }
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`render failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

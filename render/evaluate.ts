@@ -1,0 +1,184 @@
+/**
+ * Evaluates a Pulumi program under the SDK's mock runtime with preview semantics, recording every registration as
+ * the engine would receive it: type, name, parent, provider, dependencies, options and serialised inputs (secret
+ * and unknown markers included). DESIGN §7.
+ *
+ * Mocks only see type, name, inputs and provider, so the installed monitor's `registerResource` and
+ * `readResource` are wrapped to read the engine's requests. `setMockOptions` is never called: it resets the
+ * secrets feature flag, and secrets would then travel as plain values.
+ *
+ * One evaluation per process: the SDK keeps its runtime state in globals.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+
+/** A value as the engine receives it: JSON plus Pulumi's secret/unknown/resource markers. */
+export type Wire = unknown;
+
+export interface Registration {
+  kind: "register" | "read";
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  /** Parent URN; `undefined` for resources at the stack's root. */
+  parent?: string;
+  /** Provider reference `<urn>::<id>` of a custom resource. */
+  provider?: string;
+  /** Provider references of a component, by package. */
+  providers: Record<string, string>;
+  dependencies: string[];
+  protect: boolean;
+  retainOnDelete: boolean;
+  ignoreChanges: string[];
+  inputs: Record<string, Wire>;
+}
+
+export interface Evaluation {
+  project: string;
+  stack: string;
+  registrations: Registration[];
+  /** The stack's outputs as serialised for the engine. */
+  outputs: Record<string, Wire>;
+}
+
+export interface EvaluateOptions {
+  project: string;
+  stack: string;
+  /** Full config keys (`ns:key`) to string values, as Pulumi passes them. */
+  config: Record<string, string>;
+  secretKeys: string[];
+  /** The program; its return value becomes the stack outputs. */
+  program: () => unknown;
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+interface ProtoStruct {
+  toJavaScript(): Record<string, unknown>;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getProvidersMap(): { toObject(): [string, string][] };
+  getDependenciesList(): string[];
+  getProtect(): boolean;
+  hasProtect(): boolean;
+  getRetainondelete(): boolean;
+  hasRetainondelete(): boolean;
+  getIgnorechangesList(): string[];
+  getObject(): ProtoStruct | undefined;
+}
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getProperties(): ProtoStruct | undefined;
+}
+interface UrnResponse {
+  getUrn(): string;
+}
+type Callback = (err: Error | null, resp: UrnResponse) => void;
+interface MockMonitorLike {
+  registerResource(req: RegisterRequest, cb: Callback): void;
+  readResource(req: ReadRequest, cb: Callback): void;
+  registerResourceOutputs(req: { getUrn(): string; getOutputs(): ProtoStruct | undefined }, cb: (err: Error | null, resp: unknown) => void): void;
+  newUrn(parent: string, type: string, name: string): string;
+}
+
+/**
+ * Preview semantics: outputs are the inputs (as a provider's preview of a create returns them); whatever only a
+ * live cluster knows (Release `status`, Secret `data`, generated ids and keys) is omitted and so unknown. Reads
+ * (`X.get`) get no state at all, as with a not-yet-known id in a real first preview.
+ */
+const previewMocks: pulumi.runtime.Mocks = {
+  newResource: (args) => (args.id !== undefined && args.id !== "" ? { id: args.id, state: {} } : { id: "", state: args.inputs as Record<string, unknown> }),
+  call: (args) => args.inputs as Record<string, unknown>,
+};
+
+/** Evaluates `options.program` and returns what the engine would have received. */
+export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+  await pulumi.runtime.setMocks(previewMocks, options.project, options.stack, true);
+
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
+  const registrations: Registration[] = [];
+  let stackUrn: string | undefined;
+  let outputs: Record<string, Wire> = {};
+
+  // URNs as the engine makes them: the type is qualified by every ancestor's type except the root stack's
+  // (the mock monitor keeps only the parent's own type and includes the stack).
+  monitor.newUrn = (parent, type, name) => {
+    const qualified = parent && parent !== stackUrn ? `${parent.split("::")[2]}$${type}` : type;
+    return `urn:pulumi:${options.stack}::${options.project}::${qualified}::${name}`;
+  };
+
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) =>
+    register(req, (err, resp) => {
+      if (!err) {
+        const urn = resp.getUrn();
+        if (req.getType() === STACK_TYPE) stackUrn = urn;
+        else {
+          registrations.push({
+            kind: "register",
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            custom: req.getCustom(),
+            ...parentOf(req.getParent(), stackUrn),
+            ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+            providers: Object.fromEntries(req.getProvidersMap().toObject()),
+            dependencies: [...new Set(req.getDependenciesList())].sort(),
+            protect: req.hasProtect() ? req.getProtect() : false,
+            retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : false,
+            ignoreChanges: req.getIgnorechangesList(),
+            inputs: req.getObject()?.toJavaScript() ?? {},
+          });
+        }
+      }
+      cb(err, resp);
+    });
+
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, cb) =>
+    read(req, (err, resp) => {
+      if (!err) {
+        registrations.push({
+          kind: "read",
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          custom: true,
+          ...parentOf(req.getParent(), stackUrn),
+          ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+          providers: {},
+          dependencies: [...new Set(req.getDependenciesList())].sort(),
+          protect: false,
+          retainOnDelete: false,
+          ignoreChanges: [],
+          inputs: req.getProperties()?.toJavaScript() ?? {},
+        });
+      }
+      cb(err, resp);
+    });
+
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    if (req.getUrn() === stackUrn) outputs = req.getOutputs()?.toJavaScript() ?? {};
+    registerOutputs(req, cb);
+  };
+
+  await pulumi.runtime.runInPulumiStack(() => Promise.resolve().then(options.program));
+  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  return { project: options.project, stack: options.stack, registrations, outputs };
+}
+
+function parentOf(parent: string, stackUrn: string | undefined): { parent?: string } {
+  return parent && parent !== stackUrn ? { parent } : {};
+}

@@ -1,0 +1,95 @@
+/**
+ * The render's human formats: `tree` (clusters -> components -> resources, with key values, then the outputs)
+ * and `yaml` (one multi-document stream per cluster: Kubernetes objects as manifests, Helm releases as their
+ * chart, version, namespace and values).
+ */
+import { stringify } from "yaml";
+import { K8S_PROVIDER_TYPE, type Rendered, type RenderedResource } from "./model";
+
+const COMPONENT_PREFIX = "istio-mesh:index:";
+const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
+const str = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Kubernetes kind from a resource type token: `kubernetes:core/v1:Secret` -> `Secret`. */
+const kindOf = (type: string): string => type.slice(type.lastIndexOf(":") + 1);
+
+/** One line of key values for a resource. */
+export function summary(r: RenderedResource): string {
+  const i = r.inputs;
+  if (r.type === RELEASE_TYPE) {
+    return `helm release ${str(i.name)}: chart ${str(i.chart)} ${str(i.version)} in ${str(i.namespace)}`;
+  }
+  if (r.type === K8S_PROVIDER_TYPE) return `provider: context ${str(i.context)}`;
+  if (r.type.startsWith("kubernetes:")) {
+    const meta = isObject(i.metadata) ? i.metadata : {};
+    const where = meta.namespace !== undefined ? `${str(meta.namespace)}/${str(meta.name)}` : str(meta.name);
+    const read = r.inputs.metadata === undefined && Object.keys(r.inputs).length === 0 ? " (read after deploy)" : "";
+    return `${kindOf(r.type)} ${meta.name === undefined ? r.name : where}${read}`;
+  }
+  if (r.type.startsWith(COMPONENT_PREFIX)) return `${r.type.slice(COMPONENT_PREFIX.length)} ${r.name}`;
+  return `${r.type} ${r.name}`;
+}
+
+export function formatTree(rendered: Rendered): string {
+  const lines: string[] = [`${rendered.project} / ${rendered.stack}`];
+  const children = new Map<string | null, RenderedResource[]>();
+  for (const r of rendered.resources) {
+    const list = children.get(r.parent) ?? [];
+    list.push(r);
+    children.set(r.parent, list);
+  }
+  const walk = (r: RenderedResource, depth: number, cluster: string | null) => {
+    const elsewhere = r.cluster !== null && r.cluster !== cluster ? `  [cluster ${r.cluster}]` : "";
+    const flags = [r.options.protect ? "protected" : "", r.options.retainOnDelete ? "retained on delete" : ""].filter(Boolean);
+    lines.push(`${"  ".repeat(depth)}${summary(r)}${elsewhere}${flags.length ? `  (${flags.join(", ")})` : ""}`);
+    for (const c of children.get(r.urn) ?? []) walk(c, depth + 1, r.cluster ?? cluster);
+  };
+  const roots = children.get(null) ?? [];
+  const clusters = [...new Set(roots.filter((r) => r.type === K8S_PROVIDER_TYPE).map((r) => r.cluster))];
+  for (const cluster of clusters) {
+    lines.push("", `cluster ${cluster}`);
+    for (const r of roots.filter((x) => x.cluster === cluster)) walk(r, 1, cluster);
+  }
+  const spanning = roots.filter((r) => r.cluster === null);
+  if (spanning.length > 0) {
+    lines.push("", "spanning clusters");
+    for (const r of spanning) walk(r, 1, null);
+  }
+  lines.push("", "outputs");
+  for (const line of stringify(rendered.outputs).trimEnd().split("\n")) lines.push(`  ${line}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** A cluster's objects as YAML documents; `null` for what is not a cluster object (providers, reads, components). */
+function document(r: RenderedResource): Record<string, unknown> | null {
+  if (!r.type.startsWith("kubernetes:") || Object.keys(r.inputs).length === 0) return null;
+  if (r.type === RELEASE_TYPE) {
+    const i = r.inputs;
+    const repo = isObject(i.repositoryOpts) ? i.repositoryOpts.repo : undefined;
+    return {
+      helmRelease: {
+        name: i.name,
+        chart: i.chart,
+        version: i.version,
+        ...(repo !== undefined ? { repository: repo } : {}),
+        namespace: i.namespace,
+        values: i.values ?? {},
+      },
+    };
+  }
+  return r.inputs;
+}
+
+/** Multi-document YAML per cluster (`cluster name -> text`). */
+export function formatYamlByCluster(rendered: Rendered): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of rendered.resources) {
+    const doc = r.cluster === null ? null : document(r);
+    if (doc === null || r.cluster === null) continue;
+    const text = `# ${r.urn}\n${stringify(doc, { lineWidth: 0 })}`;
+    out.set(r.cluster, out.has(r.cluster) ? `${out.get(r.cluster)}---\n${text}` : text);
+  }
+  return out;
+}
