@@ -54,6 +54,32 @@ export interface EvaluateOptions {
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
+/**
+ * A failed program also rejects promises the SDK keeps internally (the stack's outputs), which nobody awaits.
+ * Those rejections carry the error the caller already receives as a ProgramError: ignore exactly those.
+ */
+const reportedErrors = new WeakSet<object>();
+let ignoringReportedErrors = false;
+function ignoreReportedRejections(): void {
+  if (ignoringReportedErrors) return;
+  ignoringReportedErrors = true;
+  process.on("unhandledRejection", (reason) => {
+    if (typeof reason === "object" && reason !== null && reportedErrors.has(reason)) return;
+    throw reason;
+  });
+}
+
+/** The program failed; `registrations` is what it had registered by then. */
+export class ProgramError extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly registrations: readonly Registration[],
+  ) {
+    super(error instanceof Error ? error.message : String(error));
+    this.name = "ProgramError";
+  }
+}
+
 interface ProtoStruct {
   toJavaScript(): Record<string, unknown>;
 }
@@ -101,7 +127,10 @@ const previewMocks: pulumi.runtime.Mocks = {
   call: (args) => args.inputs as Record<string, unknown>,
 };
 
-/** Evaluates `options.program` and returns what the engine would have received. */
+/**
+ * Evaluates `options.program` and returns what the engine would have received.
+ * @throws ProgramError when the program fails
+ */
 export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
   await pulumi.runtime.setMocks(previewMocks, options.project, options.stack, true);
@@ -174,8 +203,16 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     registerOutputs(req, cb);
   };
 
-  await pulumi.runtime.runInPulumiStack(() => Promise.resolve().then(options.program));
-  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  const waitForRPCs = () => (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  try {
+    await pulumi.runtime.runInPulumiStack(() => Promise.resolve().then(options.program));
+    await waitForRPCs();
+  } catch (err) {
+    if (typeof err === "object" && err !== null) reportedErrors.add(err);
+    ignoreReportedRejections();
+    await waitForRPCs();
+    throw new ProgramError(err, registrations);
+  }
   return { project: options.project, stack: options.stack, registrations, outputs };
 }
 

@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { ConfigError } from "../infra/config/load";
 import { program } from "../infra/program";
-import { evaluate } from "./evaluate";
+import { evaluate, ProgramError, type Evaluation } from "./evaluate";
 import { toRendered, type Rendered } from "./model";
 import { readProjectName, readStackConfig } from "./stackFile";
 
@@ -18,7 +18,10 @@ export interface RenderRequest {
   projectDir?: string;
 }
 
-export type RenderResult = { ok: true; rendered: Rendered } | { ok: false; problems: readonly string[] };
+export type RenderResult =
+  | { ok: true; rendered: Rendered; evaluation: Evaluation }
+  /** Invalid stack config: every problem, and how many resources had been registered (none, by design). */
+  | { ok: false; problems: readonly string[]; registered: number };
 
 /** One render per process (the Pulumi runtime is global). */
 export async function renderStack(req: RenderRequest): Promise<RenderResult> {
@@ -28,10 +31,12 @@ export async function renderStack(req: RenderRequest): Promise<RenderResult> {
   const source = req.configFile ?? `Pulumi.${req.stack}.yaml`;
   const { config, secretKeys } = readStackConfig(file, project, source);
   try {
-    const ev = await evaluate({ project, stack: req.stack, config, secretKeys, program: () => program({ source }) });
-    return { ok: true, rendered: toRendered(ev) };
+    const evaluation = await evaluate({ project, stack: req.stack, config, secretKeys, program: () => program({ source }) });
+    return { ok: true, rendered: toRendered(evaluation), evaluation };
   } catch (err) {
-    if (err instanceof ConfigError) return { ok: false, problems: err.problems };
-    throw err;
+    if (err instanceof ProgramError && err.error instanceof ConfigError) {
+      return { ok: false, problems: err.error.problems, registered: err.registrations.length };
+    }
+    throw err instanceof ProgramError ? err.error : err;
   }
 }

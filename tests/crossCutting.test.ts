@@ -1,0 +1,150 @@
+/**
+ * Checks that hold for every rendered stack: the shipped dev and prod stacks and generated topologies, against
+ * the charts and CRDs of every Istio version in ../shared/istio. And proof that each check catches its mistake.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as k8s from "@pulumi/kubernetes";
+import { evaluate } from "../render/evaluate";
+import { toRendered } from "../render/model";
+import type { RenderResult } from "../render/run";
+import { duplicateUrns, gatewaySchemaViolations, providerProblems, schemaViolations, unboundResources, unknownValuePaths } from "./support/checks";
+import { ISTIO_VERSIONS } from "./support/istioData";
+import { clusterObjects, evaluationOf, helmReleases } from "./support/objects";
+import { expectRendered, renderShipped, renderTopology } from "./support/render";
+
+interface Scenario {
+  name: string;
+  render: () => Promise<RenderResult>;
+  clusters: string[];
+}
+
+const generated = (n: number) => ["external", "config", ...Array.from({ length: n - 1 }, (_, i) => `remote-${String(i + 1).padStart(3, "0")}`)];
+
+const scenarios: Scenario[] = [
+  { name: "dev", render: () => renderShipped("dev"), clusters: ["external", "cluster1"] },
+  { name: "prod", render: () => renderShipped("prod"), clusters: ["cp-eu-west", "apps-eu-west", "apps-us-east"] },
+  {
+    name: "20 further remotes, hostname mode, samples, protection",
+    render: () => renderTopology({ remoteClusters: 21, samples: true, protect: true }),
+    clusters: generated(21),
+  },
+  {
+    name: "3 remotes on 3 networks, loadBalancer mode, Istio 1.30.3",
+    render: () => renderTopology({ remoteClusters: 3, networks: 3, mode: "loadBalancer", samples: true, istioVersion: "1.30.3" }),
+    clusters: generated(3),
+  },
+];
+
+for (const scenario of scenarios) {
+  test(`cross-cutting checks: ${scenario.name}`, async (t) => {
+    const result = expectRendered(await scenario.render());
+    const { rendered } = result;
+    const ev = evaluationOf(result);
+    assert.ok(rendered.resources.length > 10, "the stack renders resources");
+
+    await t.test("every Kubernetes resource is bound to a cluster of the config", () => {
+      assert.deepEqual(unboundResources(rendered, new Set(scenario.clusters)), []);
+      const bound = new Set(rendered.resources.filter((r) => r.type.startsWith("kubernetes:")).map((r) => r.cluster));
+      assert.deepEqual([...bound].sort(), [...scenario.clusters].sort(), "every cluster gets resources");
+    });
+    await t.test("every provider has kubeconfig, context and clusterIdentifier", () => {
+      assert.deepEqual(providerProblems(rendered), []);
+    });
+    await t.test("URNs are unique", () => assert.deepEqual(duplicateUrns(rendered), []));
+
+    for (const version of ISTIO_VERSIONS) {
+      await t.test(`objects are valid against Kubernetes and Istio ${version} schemas`, async () => {
+        assert.deepEqual(await schemaViolations(clusterObjects(ev), version), []);
+      });
+      await t.test(`every Helm value exists in the Istio ${version} charts`, () => {
+        const releases = helmReleases(ev);
+        assert.ok(releases.length >= 3);
+        assert.deepEqual(releases.flatMap((r) => unknownValuePaths(r, version)), []);
+      });
+      await t.test(`gateway values are valid against the Istio ${version} gateway schema`, () => {
+        const gateways = helmReleases(ev).filter((r) => r.chart === "gateway");
+        assert.ok(gateways.length >= 1);
+        assert.deepEqual(gateways.flatMap((r) => gatewaySchemaViolations(r, version)), []);
+      });
+    }
+  });
+}
+
+test("the checks catch what they are for", async (t) => {
+  const result = expectRendered(await renderShipped("prod"));
+  const ev = evaluationOf(result);
+  const clusters = new Set(["cp-eu-west", "apps-eu-west", "apps-us-east"]);
+
+  await t.test("a resource created without its cluster's provider", async () => {
+    // A program that forgets `provider` (or `parent`) on one resource: it would land on the ambient kubeconfig.
+    const ev = await evaluate({
+      project: "istio-mesh",
+      stack: "test",
+      config: {},
+      secretKeys: [],
+      program: () => {
+        const provider = new k8s.Provider("c1", { kubeconfig: "/k", context: "c1", clusterIdentifier: "c1" });
+        new k8s.core.v1.Namespace("bound", { metadata: { name: "a" } }, { provider });
+        new k8s.core.v1.Namespace("forgotten", { metadata: { name: "b" } });
+      },
+    });
+    const problems = unboundResources(toRendered(ev), new Set(["c1"]));
+    assert.deepEqual(problems, ["urn:pulumi:test::istio-mesh::kubernetes:core/v1:Namespace::forgotten: bound to no cluster (default provider?)"]);
+  });
+
+  await t.test("a resource that lost its provider", () => {
+    const resources = result.rendered.resources.map((r) => (r.type === "kubernetes:helm.sh/v3:Release" && r.name === "apps-us-east-istiod" ? { ...r, cluster: null } : r));
+    const problems = unboundResources({ ...result.rendered, resources }, clusters);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /apps-us-east-istiod: bound to no cluster/);
+  });
+
+  await t.test("a provider without kubeconfig", () => {
+    const resources = result.rendered.resources.map((r) =>
+      r.type === "pulumi:providers:kubernetes" && r.name === "cp-eu-west" ? { ...r, inputs: { ...r.inputs, kubeconfig: undefined } } : r,
+    );
+    assert.deepEqual(providerProblems({ ...result.rendered, resources }), ["urn:pulumi:prod::istio-mesh::pulumi:providers:kubernetes::cp-eu-west: no kubeconfig"]);
+  });
+
+  await t.test("a duplicate URN", () => {
+    const first = result.rendered.resources[0]!;
+    assert.deepEqual(duplicateUrns({ ...result.rendered, resources: [...result.rendered.resources, first] }), [first.urn]);
+  });
+
+  await t.test("a misspelled Helm value key", () => {
+    const istiod = helmReleases(ev).find((r) => r.urn.endsWith("ExternalIstiod$kubernetes:helm.sh/v3:Release::cp-eu-west-istiod"));
+    assert.ok(istiod);
+    const global = istiod.values.global as Record<string, unknown>;
+    const typo = { ...istiod, values: { ...istiod.values, global: { ...global, meshId: global.meshID } } };
+    assert.deepEqual(unknownValuePaths(istiod, "1.28.10"), []);
+    assert.deepEqual(unknownValuePaths(typo, "1.28.10"), [`${istiod.urn}: istiod 1.28.10 has no value "global.meshId"`]);
+  });
+
+  await t.test("an unknown gateway value", () => {
+    const gateway = helmReleases(ev).find((r) => r.chart === "gateway");
+    assert.ok(gateway);
+    const broken = { ...gateway, values: { ...gateway.values, servicePorts: [] } };
+    assert.match(gatewaySchemaViolations(broken, "1.30.3").join("\n"), /must NOT have additional properties \(servicePorts\)/);
+  });
+
+  await t.test("an Istio object with a field its CRD does not allow", async () => {
+    const objects = clusterObjects(ev);
+    const dr = objects.find((o) => o.object.kind === "DestinationRule");
+    assert.ok(dr, "prod (hostname mode) has the DestinationRule");
+    const spec = dr.object.spec as Record<string, unknown>;
+    const broken = { ...dr, object: { ...dr.object, spec: { ...spec, trafficPolicy: { ...(spec.trafficPolicy as object), insecureSkipVerify: true } } } };
+    assert.deepEqual(await schemaViolations([dr], "1.28.10"), []);
+    const problems = await schemaViolations([broken], "1.28.10");
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /\/spec\/trafficPolicy must NOT have additional properties \(insecureSkipVerify\)/);
+  });
+
+  await t.test("a core object that breaks its schema", async () => {
+    const ns = clusterObjects(ev).find((o) => o.object.kind === "Namespace");
+    assert.ok(ns);
+    const problems = await schemaViolations([{ ...ns, object: { ...ns.object, metadata: { name: 42 } } }], "1.28.10");
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /metadata\/name must be string/);
+  });
+});
