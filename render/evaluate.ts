@@ -31,6 +31,8 @@ export interface Registration {
   protect: boolean;
   retainOnDelete: boolean;
   ignoreChanges: string[];
+  /** Replacement order: false (the default) creates the replacement before deleting the old resource. */
+  deleteBeforeReplace: boolean;
   inputs: Record<string, Wire>;
 }
 
@@ -50,6 +52,9 @@ export interface EvaluateOptions {
   secretKeys: string[];
   /** The program; its return value becomes the stack outputs. */
   program: () => unknown;
+  /** Other mocks and `pulumi up` semantics, for tests that need values a live cluster would give. */
+  mocks?: pulumi.runtime.Mocks;
+  preview?: boolean;
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -96,6 +101,7 @@ interface RegisterRequest {
   getRetainondelete(): boolean;
   hasRetainondelete(): boolean;
   getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
   getObject(): ProtoStruct | undefined;
 }
 interface ReadRequest {
@@ -133,7 +139,7 @@ const previewMocks: pulumi.runtime.Mocks = {
  */
 export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
-  await pulumi.runtime.setMocks(previewMocks, options.project, options.stack, true);
+  await pulumi.runtime.setMocks(options.mocks ?? previewMocks, options.project, options.stack, options.preview ?? true);
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
   const registrations: Registration[] = [];
@@ -167,6 +173,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
             protect: req.hasProtect() ? req.getProtect() : false,
             retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : false,
             ignoreChanges: req.getIgnorechangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
             inputs: req.getObject()?.toJavaScript() ?? {},
           });
         }
@@ -191,6 +198,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
           protect: false,
           retainOnDelete: false,
           ignoreChanges: [],
+          deleteBeforeReplace: false,
           inputs: req.getProperties()?.toJavaScript() ?? {},
         });
       }
