@@ -84,12 +84,15 @@ const chartRepository = z.string().superRefine((v, ctx) => {
     ctx.addIssue({ code: "custom", message: `${quote(v)} is not a URL (expected an https:// Helm repository or an oci:// registry path)` });
     return;
   }
-  if (!["https:", "http:", "oci:"].includes(url.protocol)) {
+  if (url.username || url.password) {
+    // Not echoed: the URL holds a credential. Registry credentials belong in Helm's own configuration.
+    ctx.addIssue({ code: "custom", message: "must not carry credentials (user:password@); configure the mirror's credentials outside the stack file" });
+  } else if (!["https:", "http:", "oci:"].includes(url.protocol)) {
     ctx.addIssue({ code: "custom", message: `${quote(v)} must be an https://, http:// or oci:// URL` });
   } else if (!url.hostname) {
     ctx.addIssue({ code: "custom", message: `${quote(v)} has no host` });
-  } else if (url.search || url.hash || url.username || url.password) {
-    ctx.addIssue({ code: "custom", message: `${quote(v)} must not carry credentials, a query or a fragment` });
+  } else if (url.search || url.hash) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} must not have a query or a fragment` });
   }
 });
 
