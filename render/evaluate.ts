@@ -59,21 +59,6 @@ export interface EvaluateOptions {
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
-/**
- * A failed program also rejects promises the SDK keeps internally (the stack's outputs), which nobody awaits.
- * Those rejections carry the error the caller already receives as a ProgramError: ignore exactly those.
- */
-const reportedErrors = new WeakSet<object>();
-let ignoringReportedErrors = false;
-function ignoreReportedRejections(): void {
-  if (ignoringReportedErrors) return;
-  ignoringReportedErrors = true;
-  process.on("unhandledRejection", (reason) => {
-    if (typeof reason === "object" && reason !== null && reportedErrors.has(reason)) return;
-    throw reason;
-  });
-}
-
 /** The program failed; `registrations` is what it had registered by then. */
 export class ProgramError extends Error {
   constructor(
@@ -211,16 +196,18 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     registerOutputs(req, cb);
   };
 
-  const waitForRPCs = () => (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  try {
-    await pulumi.runtime.runInPulumiStack(() => Promise.resolve().then(options.program));
-    await waitForRPCs();
-  } catch (err) {
-    if (typeof err === "object" && err !== null) reportedErrors.add(err);
-    ignoreReportedRejections();
-    await waitForRPCs();
-    throw new ProgramError(err, registrations);
-  }
+  // A program error is caught inside the stack, so the SDK's own promises settle instead of rejecting unawaited.
+  let failure: { error: unknown } | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    try {
+      return await Promise.resolve().then(options.program);
+    } catch (error) {
+      failure = { error };
+      return {};
+    }
+  });
+  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  if (failure) throw new ProgramError(failure.error, registrations);
   return { project: options.project, stack: options.stack, registrations, outputs };
 }
 
