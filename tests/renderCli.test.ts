@@ -1,0 +1,104 @@
+/**
+ * Issue 2, the offline render as a command: the JSON contract on stdout and nothing else, the tree and YAML
+ * formats, `--config-file`, exit status 1 with the problems on stderr for an invalid config, and determinism.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { test } from "node:test";
+import { parseAllDocuments } from "yaml";
+import type { Rendered } from "../render/model";
+
+const ROOT = path.resolve(__dirname, "..");
+const tmp = mkdtempSync(path.join(os.tmpdir(), "render-cli-"));
+
+function render(...args: string[]) {
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "render/cli.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const isUrnOrNull = (v: unknown) => v === null || (typeof v === "string" && v.startsWith("urn:pulumi:"));
+
+for (const stack of ["dev", "prod"]) {
+  test(`--format json honours the contract (${stack})`, () => {
+    const run = render("--stack", stack, "--format", "json");
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as Rendered;
+    assert.deepEqual(Object.keys(out).sort(), ["outputs", "project", "resources", "stack"]);
+    assert.equal(out.project, "istio-mesh");
+    assert.equal(out.stack, stack);
+    const urns = new Set(out.resources.map((r) => r.urn));
+    for (const r of out.resources) {
+      assert.deepEqual(Object.keys(r).sort(), ["cluster", "dependsOn", "inputs", "name", "options", "parent", "type", "urn"], r.urn);
+      assert.ok(isUrnOrNull(r.parent), r.urn);
+      if (r.parent !== null) assert.ok(urns.has(r.parent), `${r.urn}: parent is a listed resource`);
+      for (const d of r.dependsOn) assert.ok(urns.has(d), `${r.urn}: dependency ${d} is a listed resource`);
+      assert.deepEqual(Object.keys(r.options).sort(), ["ignoreChanges", "protect", "retainOnDelete"]);
+      assert.equal(typeof r.options.protect, "boolean");
+      assert.equal(typeof r.options.retainOnDelete, "boolean");
+      assert.ok(Array.isArray(r.options.ignoreChanges));
+      if (r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes") assert.notEqual(r.cluster, null, `${r.urn} has a cluster`);
+    }
+    assert.ok("EXTERNAL_ISTIOD_ADDR" in out.outputs);
+  });
+}
+
+test("two renders of a stack are byte-identical", () => {
+  const a = render("--stack", "prod", "--format", "json");
+  const b = render("--stack", "prod", "--format", "json");
+  assert.equal(a.status, 0);
+  assert.equal(a.stdout, b.stdout);
+  const t1 = render("--stack", "dev");
+  const t2 = render("--stack", "dev");
+  assert.equal(t1.stdout, t2.stdout);
+});
+
+test("tree (the default) shows clusters, components, resources and the outputs", () => {
+  const run = render("--stack", "prod");
+  assert.equal(run.status, 0, run.stderr);
+  for (const line of [
+    "cluster cp-eu-west",
+    "cluster apps-eu-west",
+    "cluster apps-us-east",
+    "  ControlPlaneGateway cp-eu-west",
+    "helm release istio-ingressgateway: chart gateway 1.28.10 in istio-system",
+    "outputs",
+    "  EXTERNAL_ISTIOD_ADDR: istiod.mesh.acme.example",
+  ]) {
+    assert.ok(run.stdout.includes(line), `tree has "${line}"`);
+  }
+  assert.match(run.stdout, /Namespace external-istiod\s+\(protected, retained on delete\)/);
+});
+
+test("yaml --out writes one multi-document file per cluster", () => {
+  const dir = path.join(tmp, "yaml");
+  const run = render("--stack", "prod", "--format", "yaml", "--out", dir);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(readdirSync(dir).sort(), ["apps-eu-west.yaml", "apps-us-east.yaml", "cp-eu-west.yaml"]);
+  const docs = parseAllDocuments(readFileSync(path.join(dir, "cp-eu-west.yaml"), "utf8")).map((d) => d.toJS() as Record<string, unknown>);
+  const istiod = docs.find((d) => (d.helmRelease as { namespace?: string; chart?: string } | undefined)?.namespace === "external-istiod");
+  assert.ok(istiod, "the external istiod release is in the external cluster's file");
+  assert.deepEqual(Object.keys(istiod.helmRelease as object), ["name", "chart", "version", "repository", "namespace", "values"]);
+  const secret = docs.find((d) => d.kind === "Secret" && (d.metadata as { name?: string }).name === "istio-kubeconfig");
+  assert.equal(secret?.stringData, "[secret]");
+});
+
+test("--config-file reads another stack file; an invalid one exits 1 with every problem on stderr and nothing on stdout", () => {
+  const file = path.join(tmp, "broken.yaml");
+  writeFileSync(file, "config:\n  istio-mesh:istio: {version: '1.20.0'}\n  istio-mesh:exposure: {mode: nodePort}\n");
+  const run = render("--stack", "dev", "--config-file", file, "--format", "json");
+  assert.equal(run.status, 1);
+  assert.equal(run.stdout, "");
+  assert.deepEqual(run.stderr.trim().split("\n").sort(), [
+    `${file}: clusters: is required`,
+    `${file}: exposure.mode: must be "hostname" or "loadBalancer"`,
+    `${file}: istio.version: Istio 1.20.0 is not supported: the charts need Istio 1.24 or newer (profile "remote" on the base and istiod charts)`,
+  ]);
+});
+
+test("usage errors exit 2", () => {
+  assert.equal(render("--format", "xml").status, 2);
+  assert.equal(render("--stack", "dev", "--out", tmp).status, 2);
+});
