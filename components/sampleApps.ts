@@ -132,7 +132,12 @@ export class SampleApps extends pulumi.ComponentResource {
 
   constructor(name: string, args: SampleAppsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(typeToken("SampleApps"), name, {}, opts);
-    this.namespace = new k8s.core.v1.Namespace(`${name}-${SAMPLE_NAMESPACE}`, sampleNamespaceArgs(), { parent: this });
+    // Everything here waits for the control plane: pods need injection, and the Services' readiness waits for
+    // their pods, so starting them earlier would only spend their await time.
+    this.namespace = new k8s.core.v1.Namespace(`${name}-${SAMPLE_NAMESPACE}`, sampleNamespaceArgs(), {
+      parent: this,
+      dependsOn: args.injectionReady,
+    });
     const ns = this.namespace.metadata.name;
     const injected = { parent: this, dependsOn: args.injectionReady };
 
