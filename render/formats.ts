@@ -4,7 +4,7 @@
  * chart, version, namespace and values).
  */
 import { stringify } from "yaml";
-import { K8S_PROVIDER_TYPE, type Rendered, type RenderedResource } from "./model";
+import { K8S_PROVIDER_TYPE, UNKNOWN, type Rendered, type RenderedResource } from "./model";
 
 const COMPONENT_PREFIX = "istio-mesh:index:";
 const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
@@ -24,7 +24,9 @@ export function summary(r: RenderedResource): string {
   if (r.type === K8S_PROVIDER_TYPE) return `provider: context ${str(i.context)}`;
   if (r.type.startsWith("kubernetes:")) {
     const meta = isObject(i.metadata) ? i.metadata : {};
-    const where = meta.namespace !== undefined ? `${str(meta.namespace)}/${str(meta.name)}` : str(meta.name);
+    // A generated name is known only after deploy: show the Pulumi name instead.
+    const objectName = meta.name === UNKNOWN ? `<${r.name}: name generated at deploy>` : str(meta.name);
+    const where = meta.namespace !== undefined ? `${str(meta.namespace)}/${objectName}` : objectName;
     const read = r.inputs.metadata === undefined && Object.keys(r.inputs).length === 0 ? " (read after deploy)" : "";
     return `${kindOf(r.type)} ${meta.name === undefined ? r.name : where}${read}`;
   }
