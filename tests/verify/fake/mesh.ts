@@ -1,0 +1,203 @@
+/**
+ * A healthy mesh as the verify command should find it after `pulumi up` of the stack below (hostname mode, the
+ * config cluster `cluster1` on network1 and a further remote `cluster2` on network2, gateways, samples): the fake
+ * API server and helloworld, and the stack file, outputs and kubeconfig that point the command at them.
+ * Tests break one thing in `clusters` and run the command.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { PassThrough } from "node:stream";
+import { runVerify } from "../../../verify/main";
+import { startFakeHelloworld, type FakeHelloworld } from "./helloworld";
+import { emptyCluster, startFakeKubeApi, type FakeCluster, type FakeKubeApi } from "./kubeApi";
+import { deployment, injectorConfig, runningPod, secret, service, validatorConfig } from "./objects";
+
+export const ADDR = "istiod.mesh.example.com";
+export const NS = "external-istiod";
+export const CONTROL_PLANE_LB = "203.0.113.10";
+export const CLUSTER1_INGRESS_LB = "203.0.113.21";
+
+const STACK_FILE = `config:
+  istio-mesh:istio:
+    version: "1.28.10"
+  istio-mesh:mesh:
+    id: mesh1
+    controlPlaneNamespace: ${NS}
+  istio-mesh:clusters:
+    external:
+      name: external
+      context: ctx-external
+    config:
+      name: cluster1
+      context: ctx-cluster1
+      apiServer: https://198.51.100.1:6443
+      network: network1
+      gateways:
+        ingress: true
+        egress: true
+    remotes:
+      - name: cluster2
+        context: ctx-cluster2
+        apiServer: https://198.51.100.2:6443
+        network: network2
+  istio-mesh:exposure:
+    mode: hostname
+    hostname: ${ADDR}
+    tls:
+      secretName: istiod-tls
+  istio-mesh:samples: true
+`;
+
+function outputs(helloworldUrl: string) {
+  return {
+    EXTERNAL_ISTIOD_ADDR: ADDR,
+    controlPlaneLoadBalancer: CONTROL_PLANE_LB,
+    remotes: {
+      cluster1: {
+        role: "config",
+        network: "network1",
+        injectionUrl: `https://${ADDR}:15017/inject/cluster/cluster1/net/network1`,
+        validationUrl: `https://${ADDR}:15017/validate`,
+        remoteSecretName: "istio-kubeconfig",
+        ingressGatewayAddress: CLUSTER1_INGRESS_LB,
+      },
+      cluster2: {
+        role: "remote",
+        network: "network2",
+        injectionUrl: `https://${ADDR}:15017/inject/cluster/cluster2/net/network2`,
+        remoteSecretName: "istio-remote-secret-cluster2",
+      },
+    },
+    helloworldUrl,
+  };
+}
+
+function kubeconfig(apiUrl: string): string {
+  const clusters = ["external", "cluster1", "cluster2"];
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: clusters.map((name) => ({ name, cluster: { server: `${apiUrl}/${name}`, "insecure-skip-tls-verify": true } })),
+    users: [{ name: "tester", user: { token: "fake-token" } }],
+    contexts: clusters.map((name) => ({ name: `ctx-${name}`, context: { cluster: name, user: "tester" } })),
+    "current-context": "ctx-external",
+  });
+}
+
+/** A gateway pod: its only container is the proxy itself (injected with the `gateway` template). */
+const gatewayPod = (name: string) => runningPod({ namespace: NS, name: `${name}-7bcd5c6bbd-kmtl4`, labels: { app: name }, containers: ["istio-proxy"], sidecar: false });
+/** A sample pod: its app container and the injected sidecar (READY 2/2). */
+const samplePod = (name: string, labels: Record<string, string>) =>
+  runningPod({ namespace: "sample", name, labels, containers: [labels.app ?? name], sidecar: true });
+
+function externalCluster(): FakeCluster {
+  const c = emptyCluster();
+  c.pods.push(
+    runningPod({ namespace: "istio-system", name: "istiod-68488cd797-mq8dn", labels: { app: "istiod", istio: "pilot" }, containers: ["discovery"], sidecar: false }),
+    runningPod({
+      namespace: "istio-system",
+      name: "istio-ingressgateway-9d4c7f5c7-7qpzz",
+      labels: { app: "istio-ingressgateway", istio: "ingressgateway" },
+      containers: ["istio-proxy"],
+      sidecar: false,
+    }),
+    runningPod({ namespace: NS, name: "istiod-779bd6fdcf-bd6rg", labels: { app: "istiod", istio: "pilot" }, containers: ["discovery"], sidecar: false }),
+  );
+  c.deployments.push(deployment("istio-system", "istio-ingressgateway"), deployment("istio-system", "istiod"), deployment(NS, "istiod"));
+  c.services.push(service("istio-system", "istio-ingressgateway", "LoadBalancer", CONTROL_PLANE_LB));
+  c.secrets.push(
+    secret(NS, "istio-kubeconfig", {}, { config: "YXBpVmVyc2lvbjogdjE=" }),
+    secret(NS, "istio-remote-secret-cluster2", { "istio/multiCluster": "true" }, { cluster2: "YXBpVmVyc2lvbjogdjE=" }),
+    secret(NS, "cacerts"),
+    secret(NS, "sh.helm.release.v1.istiod.v1", { name: "istiod", owner: "helm" }),
+  );
+  return c;
+}
+
+function remoteCluster(name: string, network: string, version: "v1" | "v2", gateways: string[]): FakeCluster {
+  const c = emptyCluster();
+  c.mutatingWebhookConfigurations.push(injectorConfig(`istio-sidecar-injector-${NS}`, { url: `https://${ADDR}:15017/inject/cluster/${name}/net/${network}` }));
+  for (const gw of gateways) {
+    c.deployments.push(deployment(NS, gw));
+    c.pods.push(gatewayPod(gw));
+  }
+  c.pods.push(
+    samplePod(`helloworld-${version}-776f57d5f6-s7zfc`, { app: "helloworld", version }),
+    samplePod("sleep-64d7d56698-wqjnm", { app: "sleep" }),
+  );
+  return c;
+}
+
+function healthyClusters(): Map<string, FakeCluster> {
+  const cluster1 = remoteCluster("cluster1", "network1", "v1", ["istio-ingressgateway", "istio-egressgateway", "istio-eastwestgateway"]);
+  cluster1.validatingWebhookConfigurations.push(
+    validatorConfig(`istio-validator-${NS}`, { url: `https://${ADDR}:15017/validate` }),
+    validatorConfig("istiod-default-validator", { url: `https://${ADDR}:15017/validate` }),
+  );
+  cluster1.services.push(
+    service(NS, "istio-ingressgateway", "LoadBalancer", CLUSTER1_INGRESS_LB),
+    service(NS, "istio-egressgateway", "ClusterIP"),
+    service(NS, "istio-eastwestgateway", "LoadBalancer", "203.0.113.22"),
+  );
+  const cluster2 = remoteCluster("cluster2", "network2", "v2", ["istio-eastwestgateway"]);
+  cluster2.services.push(service(NS, "istio-eastwestgateway", "LoadBalancer", "203.0.113.32"));
+  return new Map([
+    ["external", externalCluster()],
+    ["cluster1", cluster1],
+    ["cluster2", cluster2],
+  ]);
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface FakeMesh {
+  clusters: Map<string, FakeCluster>;
+  api: FakeKubeApi;
+  helloworld: FakeHelloworld;
+  files: { stack: string; outputs: string; kubeconfig: string };
+  /** The command against this mesh, with deadlines short enough for tests; `extra` is appended to the arguments. */
+  run(extra?: string[]): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+export const TEST_TIMING = ["--timeout", "0.4", "--interval", "0.05"];
+
+export async function startFakeMesh(): Promise<FakeMesh> {
+  const clusters = healthyClusters();
+  const api = await startFakeKubeApi(clusters);
+  const helloworld = await startFakeHelloworld(["v1", "v2"]);
+  const dir = mkdtempSync(path.join(tmpdir(), "verify-test-"));
+  const files = { stack: path.join(dir, "Pulumi.test.yaml"), outputs: path.join(dir, "outputs.json"), kubeconfig: path.join(dir, "kubeconfig") };
+  writeFileSync(files.stack, STACK_FILE);
+  writeFileSync(files.outputs, JSON.stringify(outputs(helloworld.url), null, 2));
+  writeFileSync(files.kubeconfig, kubeconfig(api.url));
+
+  const run = async (extra: string[] = []): Promise<RunResult> => {
+    let stdout = "";
+    let stderr = "";
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    const argv = ["--stack", "test", "--config-file", files.stack, "--outputs", files.outputs, "--kubeconfig", files.kubeconfig, ...TEST_TIMING, ...extra];
+    const code = await runVerify(argv, {
+      stdin,
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+    });
+    return { code, stdout, stderr };
+  };
+  return {
+    clusters,
+    api,
+    helloworld,
+    files,
+    run,
+    close: async () => {
+      await Promise.all([api.close(), helloworld.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * verify/names.ts mirrors names from components/ (so the command does not load the Pulumi SDK); this is what keeps
+ * the two from drifting apart.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { CONTROL_PLANE_GATEWAY_RELEASE, GATEWAY_NAMESPACE } from "../../components/controlPlaneGateway";
+import { EASTWEST_GATEWAY_RELEASE } from "../../components/eastWestGateway";
+import { webhookConfigNames } from "../../components/externalIstiodValues";
+import { EGRESS_GATEWAY_RELEASE, INGRESS_GATEWAY_RELEASE } from "../../components/meshGateways";
+import { CONFIG_SECRET_NAME, MULTICLUSTER_LABEL, remoteSecretLayout } from "../../components/remoteSecret";
+import { SAMPLE_NAMESPACE } from "../../components/sampleApps";
+import { injectionPath, WEBHOOK_PORT } from "../../components/urls";
+import * as names from "../../verify/names";
+
+test("verify looks things up by the names the components give them", () => {
+  assert.equal(names.ISTIO_SYSTEM, GATEWAY_NAMESPACE);
+  assert.equal(names.CONTROL_PLANE_GATEWAY, CONTROL_PLANE_GATEWAY_RELEASE);
+  assert.equal(names.INGRESS_GATEWAY, INGRESS_GATEWAY_RELEASE);
+  assert.equal(names.EGRESS_GATEWAY, EGRESS_GATEWAY_RELEASE);
+  assert.equal(names.EASTWEST_GATEWAY, EASTWEST_GATEWAY_RELEASE);
+  assert.equal(names.CONFIG_SECRET_NAME, CONFIG_SECRET_NAME);
+  assert.equal(names.CONFIG_SECRET_NAME, remoteSecretLayout("config", "cluster1").secretName);
+  assert.equal(names.MULTICLUSTER_LABEL, MULTICLUSTER_LABEL);
+  assert.equal(names.remoteSecretName("cluster2"), remoteSecretLayout("remote", "cluster2").secretName);
+  assert.equal(names.SAMPLE_NAMESPACE, SAMPLE_NAMESPACE);
+  assert.equal(names.WEBHOOK_PORT, WEBHOOK_PORT);
+  assert.deepEqual(names.webhookConfigNames("external-istiod"), webhookConfigNames("external-istiod"));
+  for (const [cluster, network] of [
+    ["cluster1", "network1"],
+    ["c", "net/with/slashes"],
+  ] as const) {
+    assert.equal(names.injectionPath(cluster, network), injectionPath(cluster, network));
+  }
+});

@@ -1,0 +1,25 @@
+/**
+ * The only way the checks see a cluster: reads, nothing else. The interface keeps the checks independent of the
+ * client library and makes "never mutates a cluster" visible in one place.
+ */
+import type {
+  V1Deployment,
+  V1MutatingWebhookConfiguration,
+  V1ObjectMeta,
+  V1Pod,
+  V1Service,
+  V1ValidatingWebhookConfiguration,
+} from "@kubernetes/client-node";
+
+export interface ClusterReader {
+  /** The kubeconfig context, for messages. */
+  readonly context: string;
+  listPods(namespace: string): Promise<V1Pod[]>;
+  /** undefined when it does not exist. */
+  readMutatingWebhookConfiguration(name: string): Promise<V1MutatingWebhookConfiguration | undefined>;
+  listValidatingWebhookConfigurations(): Promise<V1ValidatingWebhookConfiguration[]>;
+  /** Metadata only: the data of Secrets is never kept. */
+  listSecretMetadata(namespace: string): Promise<V1ObjectMeta[]>;
+  readDeployment(namespace: string, name: string): Promise<V1Deployment | undefined>;
+  readService(namespace: string, name: string): Promise<V1Service | undefined>;
+}

@@ -1,0 +1,82 @@
+/**
+ * `npm run verify`: the guide's confirm steps against the live clusters of a stack, read-only.
+ * Exit status: 0 every check passed, 1 a check failed, 2 usage or config error (nothing was checked).
+ */
+import * as path from "node:path";
+import { allRemotes } from "../infra/config/model";
+import { parseVerifyArgs, USAGE, type VerifyArgs } from "./args";
+import { getHelloworld } from "./helloworldProbe";
+import { clientReader } from "./kube/clientReader";
+import type { ClusterReader } from "./kube/clusterReader";
+import { kubeConfigFor } from "./kube/kubeconfig";
+import { planChecks } from "./plan";
+import { readOutputsText } from "./outputsSource";
+import { formatTable, toJsonReport } from "./report";
+import { runChecks } from "./runner";
+import { loadStackMeshConfig } from "./stackConfig";
+import { assertOutputsMatchConfig, parseStackOutputs } from "./stackOutputs";
+import { UsageError } from "./usageError";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+export interface CommandIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/** The guide sends ten requests; helloworld answers in milliseconds, so a few seconds each is generous. */
+const HELLO_REQUESTS = 10;
+const HELLO_REQUEST_TIMEOUT_MS = 5_000;
+
+async function verify(args: VerifyArgs, io: CommandIo, projectDir: string): Promise<number> {
+  const config = loadStackMeshConfig({ stack: args.stack, projectDir, ...(args.configFile !== undefined ? { configFile: args.configFile } : {}) });
+  const { text, source } = await readOutputsText({
+    stack: args.stack,
+    projectDir,
+    stdin: io.stdin,
+    ...(args.outputsFile !== undefined ? { outputsFile: args.outputsFile } : {}),
+  });
+  const outputs = parseStackOutputs(text, source);
+  assertOutputsMatchConfig(config, outputs, source);
+
+  const kubeconfig = args.kubeconfig !== undefined ? { file: args.kubeconfig } : {};
+  const readers = new Map<string, ClusterReader>(
+    [config.external, ...allRemotes(config)].map((c) => [c.name, clientReader(c.context, kubeConfigFor(c.context, kubeconfig))]),
+  );
+  const checks = planChecks({
+    config,
+    outputs,
+    readers,
+    probeHelloworld: (url, enough) => getHelloworld(url, { requests: HELLO_REQUESTS, timeoutMs: HELLO_REQUEST_TIMEOUT_MS, enough }),
+  });
+
+  io.stderr.write(`verifying stack ${args.stack}: ${checks.length} checks, retried for up to ${args.timeoutMs / 1000} s\n`);
+  const outcomes = await runChecks(checks, { timeoutMs: args.timeoutMs, intervalMs: args.intervalMs }, (line) => io.stderr.write(`${line}\n`));
+  const report = toJsonReport(outcomes);
+  io.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatTable(outcomes)}`);
+  return report.ok ? 0 : 1;
+}
+
+export async function runVerify(argv: readonly string[], io: CommandIo, projectDir = PROJECT_DIR): Promise<number> {
+  let args: VerifyArgs;
+  try {
+    args = parseVerifyArgs(argv);
+  } catch (err) {
+    io.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    return await verify(args, io, projectDir);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
