@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, loadMeshConfig } from "./config/load";
 import { buildMesh, type MeshOutputs } from "./mesh";
+import { withoutPromiseStackTraces } from "./promiseStackTraces";
 import { createProviders } from "./providers";
 
 export interface ProgramOptions {
@@ -16,7 +17,6 @@ export function program(options: ProgramOptions = {}): MeshOutputs {
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const providers = createProviders(cfg, cfg.kubeconfigInConfig ? config.requireSecret("kubeconfig") : undefined);
   const createTls = cfg.exposure.mode === "hostname" && cfg.exposure.tls.create;
-  return buildMesh(cfg, providers, {
-    ...(createTls ? { tlsCertificate: config.requireSecret("tlsCertificate"), tlsKey: config.requireSecret("tlsKey") } : {}),
-  });
+  const secrets = createTls ? { tlsCertificate: config.requireSecret("tlsCertificate"), tlsKey: config.requireSecret("tlsKey") } : {};
+  return withoutPromiseStackTraces(() => buildMesh(cfg, providers, secrets));
 }
