@@ -62,8 +62,8 @@ export class AdditionalRemote extends pulumi.ComponentResource {
       { parent: this, provider, dependsOn: [this.base] },
     );
 
-    // The reader account comes from `base`; the external istiod reads the namespace annotation once, when the
-    // secret appears, so the annotated namespace must exist first.
+    // The reader account comes from `base` (its ClusterRoleBinding, up to 1.29, from `istiod`); the external istiod
+    // reads the namespace annotation once, when the secret appears, so the annotated namespace must exist first.
     this.remoteSecret = new RemoteSecret(
       `${name}-remote`,
       {
@@ -75,7 +75,7 @@ export class AdditionalRemote extends pulumi.ComponentResource {
         remoteProvider: provider,
         externalProvider: args.externalProvider,
         serviceAccountRelease: this.base,
-        secretDependsOn: [this.namespace],
+        secretDependsOn: [this.namespace, this.istiod],
         rotation: args.rotation,
       },
       { parent: this },

@@ -43,8 +43,8 @@ export function chartReleaseArgs(spec: ChartReleaseSpec): k8s.helm.v3.ReleaseArg
 }
 
 /**
- * Options for what must outlive a mistake in production: namespaces and the releases that own Istio's CRDs.
- * Deleting them would delete every Istio object of the mesh; see the README's "Decommissioning".
+ * Options for what must outlive a mistake in production: namespaces, the `base` releases (CRDs, default validator,
+ * the reader service account of the remote secrets) and the plug-in root CA. See the README's "Decommissioning".
  */
 export function protection(protect: boolean): Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete"> {
   return protect ? { protect: true, retainOnDelete: true } : {};

@@ -32,14 +32,17 @@ export interface LoadBalancerIngress {
   hostname?: string;
 }
 
-/** The address to point DNS at: the first ingress's IP or hostname. */
-export function loadBalancerAddress(ingress: readonly LoadBalancerIngress[] | undefined): string {
+const CONTROL_PLANE_SERVICE = `${GATEWAY_NAMESPACE}/${CONTROL_PLANE_GATEWAY_RELEASE}`;
+
+/**
+ * The address to point DNS at: the first ingress's IP or hostname.
+ * @param service `<namespace>/<name>` of the Service, for the message
+ */
+export function loadBalancerAddress(ingress: readonly LoadBalancerIngress[] | undefined, service: string): string {
   const first = ingress?.[0];
   const address = first?.ip ?? first?.hostname;
   if (!address) {
-    throw new Error(
-      `Service ${GATEWAY_NAMESPACE}/${CONTROL_PLANE_GATEWAY_RELEASE} has no load-balancer address; the cluster needs a LoadBalancer implementation`,
-    );
+    throw new Error(`Service ${service} has no load-balancer address; the cluster needs a LoadBalancer implementation`);
   }
   return address;
 }
@@ -49,15 +52,23 @@ export function loadBalancerAddress(ingress: readonly LoadBalancerIngress[] | un
  * kube-apiserver dials `<host>:443`, which the gateway does not serve (DESIGN §5).
  */
 export function loadBalancerIp(ingress: readonly LoadBalancerIngress[] | undefined): string {
-  const address = loadBalancerAddress(ingress);
+  const address = loadBalancerAddress(ingress, CONTROL_PLANE_SERVICE);
   if (!ingress?.[0]?.ip) {
     throw new Error(
-      `exposure.mode "loadBalancer" needs a load-balancer IP, but Service ${GATEWAY_NAMESPACE}/${CONTROL_PLANE_GATEWAY_RELEASE} ` +
+      `exposure.mode "loadBalancer" needs a load-balancer IP, but Service ${CONTROL_PLANE_SERVICE} ` +
         `only has the hostname "${address}". Use exposure.mode "hostname" with a DNS name and a publicly trusted certificate, ` +
         `pointing DNS at that hostname.`,
     );
   }
-  return ingress[0].ip;
+  const ip = ingress[0].ip;
+  if (ip.includes(":")) {
+    // The istiod chart turns a non-IPv4 remotePilotAddress into an ExternalName Service (remote-istiod-service.yaml).
+    throw new Error(
+      `exposure.mode "loadBalancer" needs an IPv4 load-balancer address, but Service ${CONTROL_PLANE_SERVICE} has ${ip}. ` +
+        `Use exposure.mode "hostname" with a DNS name for an IPv6 load balancer.`,
+    );
+  }
+  return ip;
 }
 
 export type ControlPlaneExposure =
@@ -157,7 +168,7 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.gateway] },
     );
     const ingress = service.status.loadBalancer.ingress;
-    this.loadBalancerAddress = ingress.apply((i) => loadBalancerAddress(i));
+    this.loadBalancerAddress = ingress.apply((i) => loadBalancerAddress(i, CONTROL_PLANE_SERVICE));
     this.address =
       args.exposure.mode === "hostname" ? pulumi.output(args.exposure.hostname) : ingress.apply((i) => loadBalancerIp(i));
 

@@ -89,7 +89,12 @@ export class ExternalIstiod extends pulumi.ComponentResource {
       args.exposure.mode === "hostname"
         ? new IstiodPluginCa(
             `${name}-ca`,
-            { meshId: args.meshId, namespace, gatewayNamespace: args.gatewayNamespace, trustSecretName: istiodTrustSecretName(args.namespace) },
+            {
+              namespace,
+              gatewayNamespace: args.gatewayNamespace,
+              trustSecretName: istiodTrustSecretName(args.namespace),
+              protect: args.protect,
+            },
             { parent: this, provider },
           )
         : undefined;

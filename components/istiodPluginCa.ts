@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as tls from "@pulumi/tls";
-import { typeToken } from "./common";
+import { protection, typeToken } from "./common";
 
 /** The Secret istiod's chart mounts (optionally) at /etc/cacerts: plug-in CA material. */
 export const CACERTS_SECRET = "cacerts";
@@ -20,12 +20,13 @@ export function istiodTrustSecretName(controlPlaneNamespace: string): string {
 }
 
 export interface IstiodPluginCaArgs {
-  meshId: string;
   /** The external istiod's namespace in the external cluster (gets `cacerts`). */
   namespace: pulumi.Input<string>;
   /** The control plane gateway's namespace (gets the trust Secret). */
   gatewayNamespace: pulumi.Input<string>;
   trustSecretName: string;
+  /** Protect the root key and certificate: replacing them breaks every workload's mTLS at once. */
+  protect: boolean;
 }
 
 /** Root CA (kept in Pulumi state as a secret), `cacerts` for istiod, and the root for the gateway. */
@@ -36,18 +37,20 @@ export class IstiodPluginCa extends pulumi.ComponentResource {
 
   constructor(name: string, args: IstiodPluginCaArgs, opts?: pulumi.ComponentResourceOptions) {
     super(typeToken("IstiodPluginCa"), name, {}, opts);
-    const key = new tls.PrivateKey(`${name}-root-key`, { algorithm: "RSA", rsaBits: 4096 }, { parent: this });
+    // The root must never change by accident: a new root reaches istiod and the gateway at once, with no period in
+    // which both are trusted. So no early renewal, nothing in the subject that config could change, and protection.
+    const keep = protection(args.protect);
+    const key = new tls.PrivateKey(`${name}-root-key`, { algorithm: "RSA", rsaBits: 4096 }, { parent: this, ...keep });
     const root = new tls.SelfSignedCert(
       `${name}-root`,
       {
         privateKeyPem: key.privateKeyPem,
         isCaCertificate: true,
-        subject: { organization: "Istio", commonName: `${args.meshId} root CA` },
+        subject: { organization: "Istio", commonName: "external istiod root CA" },
         validityPeriodHours: 10 * 365 * 24,
-        earlyRenewalHours: 365 * 24,
         allowedUses: ["cert_signing", "crl_signing", "digital_signature", "key_encipherment"],
       },
-      { parent: this },
+      { parent: this, ...keep },
     );
     this.rootCertificate = root.certPem;
 

@@ -59,7 +59,9 @@ export class MeshGateways extends pulumi.ComponentResource {
         { parent: this, dependsOn: [ingress] },
       );
       this.ingress = ingress;
-      this.ingressAddress = service.status.loadBalancer.ingress.apply((i) => loadBalancerAddress(i));
+      this.ingressAddress = pulumi
+        .all([service.status.loadBalancer.ingress, ingress.status.namespace, ingress.status.name])
+        .apply(([i, ns, n]) => loadBalancerAddress(i, `${ns}/${n}`));
     }
     if (args.egress) this.egress = release(EGRESS_GATEWAY_RELEASE, egressGatewayValues());
 

@@ -16,11 +16,14 @@ const NAMESPACE = "kubernetes:core/v1:Namespace";
 
 const isCrdOwner = (r: Rendered["resources"][number]) => r.type === RELEASE && r.inputs.chart === "base";
 
-test("prod: namespaces and CRD-owning releases are protected and retained; nothing else is", async () => {
+const isPluginRoot = (r: Rendered["resources"][number]) => r.type.startsWith("tls:");
+
+test("prod: namespaces, CRD-owning releases and the plug-in root CA are protected and retained; nothing else is", async () => {
   const { rendered } = await renderShipped("prod");
-  const guarded = rendered.resources.filter((r) => r.type === NAMESPACE || isCrdOwner(r));
+  const guarded = rendered.resources.filter((r) => r.type === NAMESPACE || isCrdOwner(r) || isPluginRoot(r));
   assert.equal(guarded.filter((r) => r.type === NAMESPACE).length, 4, "istio-system and three control plane namespaces");
   assert.equal(guarded.filter(isCrdOwner).length, 3, "base in the external cluster and both remotes");
+  assert.equal(guarded.filter(isPluginRoot).length, 2, "the root key and certificate");
   for (const r of guarded) assert.deepEqual(r.options, { protect: true, retainOnDelete: true, ignoreChanges: [] }, r.urn);
   for (const r of rendered.resources.filter((x) => !guarded.includes(x))) assert.equal(r.options.protect, false, `${r.urn} is not protected`);
 });

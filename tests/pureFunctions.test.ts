@@ -49,10 +49,11 @@ test("remote secret layout: istioctl's names, no multiCluster label on istio-kub
 });
 
 test("load balancer address: IP or hostname for DNS; loadBalancer mode insists on an IP", () => {
-  assert.equal(loadBalancerAddress([{ hostname: "a.elb.example.com" }]), "a.elb.example.com");
+  assert.equal(loadBalancerAddress([{ hostname: "a.elb.example.com" }], "ns/gw"), "a.elb.example.com");
   assert.equal(loadBalancerIp([{ ip: "203.0.113.7" }]), "203.0.113.7");
   assert.throws(() => loadBalancerIp([{ hostname: "a.elb.example.com" }]), /needs a load-balancer IP, but Service istio-system\/istio-ingressgateway only has the hostname "a.elb.example.com"/);
-  assert.throws(() => loadBalancerAddress([]), /has no load-balancer address/);
+  assert.throws(() => loadBalancerIp([{ ip: "2001:db8::7" }]), /needs an IPv4 load-balancer address, but Service istio-system\/istio-ingressgateway has 2001:db8::7/);
+  assert.throws(() => loadBalancerAddress([], "external-istiod/istio-ingressgateway"), /Service external-istiod\/istio-ingressgateway has no load-balancer address/);
 });
 
 test("charts from a Helm repository or an OCI registry", () => {

@@ -1,5 +1,5 @@
 /**
- * The GitHub Actions pipelines (.github/workflows, docs/continuous-delivery.md): actionlint passes, every
+ * The GitHub Actions pipelines (.github/workflows, README.md "Continuous delivery"): actionlint passes, every
  * `pulumi/actions` input and reusable-workflow argument exists, the pipelines cover the same stacks; and each
  * check fails on a deliberately broken workflow.
  *
