@@ -3,11 +3,9 @@
  * real content) and values unknown before deploy replaced by a placeholder string.
  */
 import type { Evaluation, Wire } from "../../render/evaluate";
+import { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "../../render/model";
 import type { RenderResult } from "../../render/run";
 
-const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const UNKNOWN_PLACEHOLDER = "unknown-before-deploy";
 
 /**
