@@ -74,6 +74,8 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
     { provider: configProvider },
   );
 
+  // ExternalIstiod also writes the config cluster's token, so its children set their providers explicitly; the
+  // external provider in `opts` only records where the component mostly lives.
   const externalIstiod = new ExternalIstiod(cfg.external.name, {
     chart: cfg.chart,
     namespace: ns,
@@ -93,13 +95,11 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
     crds: cpGateway.base,
     rotation: cfg.remoteSecretRotation,
     protect: cfg.protect,
-    // Its children set their providers explicitly; this only shows where the component mostly lives.
   }, { provider: external });
   // The control plane every injected pod depends on: the injection webhook fails closed until it answers.
   const controlPlane: pulumi.Resource[] = [cpGateway.gateway, externalIstiod];
 
   const remotes: Record<string, RemoteOutputs> = {};
-  let helloworldUrl: pulumi.Output<string> | undefined;
 
   /** What runs injected on a remote: gateways and samples, after `injectionReady`. Returns the ingress address. */
   const workloads = (
@@ -131,19 +131,21 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
         { helloworldVersion: isConfig ? "v1" : "v2", exposeThroughIngress: isConfig, injectionReady, crds },
         { provider },
       );
-      if (isConfig && gateways?.ingressAddress) helloworldUrl = pulumi.interpolate`http://${gateways.ingressAddress}/hello`;
     }
     return gateways?.ingressAddress;
   };
 
+  const configIngress = workloads(config, true, configCluster.namespace.metadata.name, [...controlPlane, configCluster.istiod], configCluster.base);
   remotes[config.name] = {
     role: "config",
     network: config.network,
     injectionUrl: configCluster.injectionUrl,
     validationUrl: configCluster.validationUrl,
     remoteSecretName: externalIstiod.configSecret.secretName,
-    ingressGatewayAddress: workloads(config, true, configCluster.namespace.metadata.name, [...controlPlane, configCluster.istiod], configCluster.base),
+    ingressGatewayAddress: configIngress,
   };
+  // The guide curls helloworld through the config cluster's ingress gateway (config requires it with samples).
+  const helloworldUrl = cfg.samples && configIngress ? pulumi.interpolate`http://${configIngress}/hello` : undefined;
 
   for (const remote of cfg.remotes) {
     const remoteProvider = providerFor(providers, remote);
