@@ -7,7 +7,7 @@
  * `readResource` are wrapped to read the engine's requests. `setMockOptions` is never called: it resets the
  * secrets feature flag, and secrets would then travel as plain values.
  *
- * One evaluation per process: the SDK keeps its runtime state in globals.
+ * Evaluations run one at a time (each resets the SDK's global runtime state), never concurrently.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";

@@ -23,7 +23,7 @@ export type RenderResult =
   /** Invalid stack config: every problem, and how many resources had been registered (none, by design). */
   | { ok: false; problems: readonly string[]; registered: number };
 
-/** One render per process (the Pulumi runtime is global). */
+/** Renders run one at a time, never concurrently (the Pulumi runtime is global). */
 export async function renderStack(req: RenderRequest): Promise<RenderResult> {
   const projectDir = req.projectDir ?? PROJECT_DIR;
   const project = readProjectName(projectDir);
