@@ -85,6 +85,9 @@ function closeObjectsBelow(schema: unknown): unknown {
 
 function newAjv(): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+  // The OpenAPI formats the CRDs use; int32 is checked, the others are accepted as the API server's own concern.
+  ajv.addFormat("int32", { type: "number", validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+  for (const format of ["int64", "double", "float", "date-time", "byte", "binary"]) ajv.addFormat(format, true);
   for (const kw of ["x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string", "x-kubernetes-validations", "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-embedded-resource"]) {
     ajv.addKeyword(kw);
   }
