@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { stringify } from "yaml";
 import * as k8s from "@pulumi/kubernetes";
 import { evaluate } from "../render/evaluate";
 import { toRendered } from "../render/model";
@@ -11,7 +12,7 @@ import type { RenderResult } from "../render/run";
 import { duplicateUrns, gatewaySchemaViolations, providerProblems, schemaViolations, unboundResources, unknownValuePaths } from "./support/checks";
 import { ISTIO_VERSIONS } from "./support/istioData";
 import { clusterObjects, evaluationOf, helmReleases } from "./support/objects";
-import { expectRendered, renderShipped, renderTopology } from "./support/render";
+import { expectRendered, renderShipped, renderText, renderTopology } from "./support/render";
 
 interface Scenario {
   name: string;
@@ -21,7 +22,32 @@ interface Scenario {
 
 const generated = (n: number) => ["external", "config", ...Array.from({ length: n - 1 }, (_, i) => `remote-${String(i + 1).padStart(3, "0")}`)];
 
+/** Everything the shipped stacks do not exercise: an OCI mirror, another namespace, secrets from config, ... */
+const unusual = stringify({
+  config: {
+    "kubernetes:strictMode": "true",
+    "istio-mesh:istio": { version: "1.30.3", chartRepository: "oci://registry.example.com/istio-charts/" },
+    "istio-mesh:mesh": { id: "prod-mesh", controlPlaneNamespace: "istio-cp" },
+    "istio-mesh:clusters": {
+      external: { name: "ext", context: "e" },
+      config: { name: "alpha", context: "a", apiServer: "https://10.0.0.1", network: "net.a", gateways: { ingress: true, egress: true } },
+      remotes: [
+        { name: "beta", context: "b", apiServer: "https://10.0.0.2:443", network: "net_b", gateways: { ingress: true } },
+        { name: "gamma", context: "g", apiServer: "https://gamma.example.com", network: "net.a" },
+      ],
+    },
+    "istio-mesh:exposure": { mode: "hostname", hostname: "cp.mesh.example.org", tls: { secretName: "cp-tls", create: true } },
+    "istio-mesh:samples": true,
+    "istio-mesh:protect": true,
+    "istio-mesh:eastWestGateways": true,
+    "istio-mesh:kubeconfig": { secure: "v1:kubeconfig" },
+    "istio-mesh:tlsCertificate": { secure: "v1:certificate" },
+    "istio-mesh:tlsKey": { secure: "v1:key" },
+  },
+});
+
 const scenarios: Scenario[] = [
+  { name: "OCI mirror, custom namespace, secrets from config, per-remote gateways", render: () => renderText(unusual), clusters: ["ext", "alpha", "beta", "gamma"] },
   { name: "dev", render: () => renderShipped("dev"), clusters: ["external", "cluster1"] },
   { name: "prod", render: () => renderShipped("prod"), clusters: ["cp-eu-west", "apps-eu-west", "apps-us-east"] },
   {
