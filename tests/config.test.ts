@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { validateMeshConfig, formatProblems } from "../infra/config/validate";
+import { formatProblems, namespaceEntries, validateMeshConfig } from "../infra/config/validate";
 import { defaultKubeconfigPath, providerArgs } from "../infra/providers";
 import { parseStackConfig } from "../render/stackFile";
 
@@ -14,9 +14,7 @@ const ROOT = path.resolve(__dirname, "..");
 
 function entriesOf(text: string) {
   const { config, secretKeys } = parseStackConfig(text, "istio-mesh", "Pulumi.test.yaml");
-  const strip = (k: string) => k.replace(/^istio-mesh:/, "");
-  const entries = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("istio-mesh:")).map(([k, v]) => [strip(k), v]));
-  return { entries, secretKeys: new Set(secretKeys.map(strip)) };
+  return namespaceEntries(config, secretKeys, "istio-mesh");
 }
 
 test("the shipped stacks are valid", () => {

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { MeshConfig } from "../infra/config/model";
-import { formatProblems, validateMeshConfig } from "../infra/config/validate";
+import { formatProblems, namespaceEntries, validateMeshConfig } from "../infra/config/validate";
 import { readProjectName, readStackConfig } from "../render/stackFile";
 import { UsageError } from "./usageError";
 
@@ -29,13 +29,7 @@ export function loadStackMeshConfig(req: StackConfigRequest): MeshConfig {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  // Keys of this project only, without the `<project>:` prefix, as validateMeshConfig takes them.
-  const prefix = `${project}:`;
-  const entries: Record<string, string> = {};
-  for (const [key, value] of Object.entries(stackConfig.config)) {
-    if (key.startsWith(prefix)) entries[key.slice(prefix.length)] = value;
-  }
-  const secretKeys = new Set(stackConfig.secretKeys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+  const { entries, secretKeys } = namespaceEntries(stackConfig.config, stackConfig.secretKeys, project);
   const result = validateMeshConfig(entries, secretKeys, source);
   if (!result.ok) throw new UsageError(`invalid stack configuration:\n  ${formatProblems(source, result.problems).join("\n  ")}`);
   return result.config;

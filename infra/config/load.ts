@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import type { MeshConfig } from "./model";
-import { formatProblems, validateMeshConfig } from "./validate";
+import { formatProblems, namespaceEntries, validateMeshConfig } from "./validate";
 
 /** The config namespace: the Pulumi project name, so `pulumi config set <key>` needs no prefix. */
 export const CONFIG_NAMESPACE = "istio-mesh";
@@ -30,15 +30,8 @@ const isConfigSecret = (key: string): boolean =>
  * @throws ConfigError listing every problem
  */
 export function loadMeshConfig(source = `Pulumi.${pulumi.getStack()}.yaml`): MeshConfig {
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  const entries: Record<string, string> = {};
-  const secretKeys = new Set<string>();
-  for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (!fullKey.startsWith(prefix)) continue;
-    const key = fullKey.slice(prefix.length);
-    entries[key] = value;
-    if (isConfigSecret(fullKey)) secretKeys.add(key);
-  }
+  const all = pulumi.runtime.allConfig();
+  const { entries, secretKeys } = namespaceEntries(all, Object.keys(all).filter(isConfigSecret), CONFIG_NAMESPACE);
   const result = validateMeshConfig(entries, secretKeys, source);
   if (!result.ok) throw new ConfigError(formatProblems(source, result.problems));
   return result.config;

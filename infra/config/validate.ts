@@ -244,6 +244,22 @@ function normalise(cfg: RawConfig, source: string): MeshConfig {
 }
 
 /**
+ * One namespace's keys of full config (`<namespace>:<key>` -> value, as Pulumi passes it), without the prefix,
+ * and which of them are secret.
+ */
+export function namespaceEntries(
+  config: Record<string, string>,
+  secretKeys: Iterable<string>,
+  namespace: string,
+): { entries: Record<string, string>; secretKeys: Set<string> } {
+  const prefix = `${namespace}:`;
+  const entries: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) if (key.startsWith(prefix)) entries[key.slice(prefix.length)] = value;
+  const secrets = new Set([...secretKeys].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+  return { entries, secretKeys: secrets };
+}
+
+/**
  * Validates the stack's `istio-mesh:*` config.
  * @param entries key (without namespace) -> raw string value, as Pulumi passes config to programs
  * @param secretKeys keys that were given as secrets
