@@ -107,6 +107,8 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
   /** The istio-system istiod that programs the gateway. */
   readonly istiod: k8s.helm.v3.Release;
   readonly gateway: k8s.helm.v3.Release;
+  /** The hostname's TLS Secret, when it is created from stack secrets. */
+  readonly tlsSecret?: k8s.core.v1.Secret;
   /** Namespace of the gateway (where credentials it uses must live). */
   readonly gatewayNamespace: pulumi.Output<string>;
 
@@ -132,7 +134,7 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.base] },
     );
 
-    const tlsSecret =
+    const tlsSecret = (this.tlsSecret =
       args.exposure.mode === "hostname" && args.exposure.tls.certificate !== undefined && args.exposure.tls.privateKey !== undefined
         ? new k8s.core.v1.Secret(
             `${name}-tls`,
@@ -146,7 +148,7 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
             },
             { parent: this },
           )
-        : undefined;
+        : undefined);
 
     // Gateway pods have `image: auto`: they need the istio-system istiod's injection webhook to exist first.
     this.gateway = new k8s.helm.v3.Release(

@@ -7,7 +7,7 @@ import { ConfigError } from "../infra/config/load";
 import { program } from "../infra/program";
 import { evaluate, ProgramError, type Evaluation } from "./evaluate";
 import { toRendered, type Rendered } from "./model";
-import { readProjectName, readStackConfig } from "./stackFile";
+import { readProjectName, readStackConfig, StackFileError, type StackConfig } from "./stackFile";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -29,7 +29,14 @@ export async function renderStack(req: RenderRequest): Promise<RenderResult> {
   const project = readProjectName(projectDir);
   const file = req.configFile ?? path.join(projectDir, `Pulumi.${req.stack}.yaml`);
   const source = req.configFile ?? `Pulumi.${req.stack}.yaml`;
-  const { config, secretKeys } = readStackConfig(file, project, source);
+  let stackConfig: StackConfig;
+  try {
+    stackConfig = readStackConfig(file, project, source);
+  } catch (err) {
+    if (err instanceof StackFileError) return { ok: false, problems: [err.message], registered: 0 };
+    throw err;
+  }
+  const { config, secretKeys } = stackConfig;
   try {
     const evaluation = await evaluate({ project, stack: req.stack, config, secretKeys, program: () => program({ source }) });
     return { ok: true, rendered: toRendered(evaluation), evaluation };

@@ -14,6 +14,14 @@ export interface StackConfig {
   secretKeys: string[];
 }
 
+/** A stack file that cannot be read as one: missing, not YAML, or without a `config` mapping. */
+export class StackFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StackFileError";
+  }
+}
+
 /** The stand-in for a value only the Pulumi CLI can decrypt. */
 export const SECURE_PLACEHOLDER = "[secure value: decrypted only by the Pulumi CLI]";
 
@@ -49,12 +57,12 @@ export function parseStackConfig(text: string, projectName: string, fileName: st
   try {
     doc = parse(text);
   } catch (err) {
-    throw new Error(`${fileName}: not valid YAML: ${(err as Error).message}`);
+    throw new StackFileError(`${fileName}: (root): not valid YAML: ${(err as Error).message}`);
   }
   if (doc === null || doc === undefined) return { config: {}, secretKeys: [] };
-  if (!isRecord(doc)) throw new Error(`${fileName}: expected a mapping with a "config" key`);
+  if (!isRecord(doc)) throw new StackFileError(`${fileName}: (root): must be a mapping with a "config" key`);
   const block = doc.config ?? {};
-  if (!isRecord(block)) throw new Error(`${fileName}: "config" must be a mapping`);
+  if (!isRecord(block)) throw new StackFileError(`${fileName}: config: must be a mapping`);
 
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -68,6 +76,13 @@ export function parseStackConfig(text: string, projectName: string, fileName: st
   return { config, secretKeys };
 }
 
+/** @throws StackFileError when the file is missing or is not a stack file */
 export function readStackConfig(file: string, projectName: string, displayName = path.basename(file)): StackConfig {
-  return parseStackConfig(readFileSync(file, "utf8"), projectName, displayName);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new StackFileError(`${displayName}: (root): no such stack file (create it, or pass --config-file)`);
+  }
+  return parseStackConfig(text, projectName, displayName);
 }

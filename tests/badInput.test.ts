@@ -11,7 +11,7 @@ import { renderStack } from "../render/run";
 
 const DIR = path.join(__dirname, "fixtures", "bad-stacks");
 /** Values planted in the corpus that must never be echoed. */
-const PLANTED_SECRETS = ["hunter2-mirror-password", "PLAIN-TEXT-KEY", "PLAIN-ADMIN-TOKEN"];
+const PLANTED_SECRETS = ["hunter2-mirror-password", "PLAIN-TEXT-KEY", "PLAIN-ADMIN-TOKEN", "s3cr3t-api-password"];
 
 const files = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort();
 

@@ -8,6 +8,8 @@ import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { parse, stringify } from "yaml";
+import { ControlPlaneGateway } from "../components/controlPlaneGateway";
+import { IstiodPluginCa } from "../components/istiodPluginCa";
 import { RemoteSecret } from "../components/remoteSecret";
 import { CONFIG_NAMESPACE } from "../infra/config/load";
 import { program } from "../infra/program";
@@ -119,6 +121,36 @@ test("pulumi.isSecret on every credential path of a RemoteSecret", async () => {
   const kubeconfig = await new Promise<string>((resolve) => rs.kubeconfig.apply((k) => (resolve(k), k)));
   assert.match(kubeconfig, /token: token-for-istio-reader-service-account-istio-remote-secret-token-/);
   assert.match(kubeconfig, /server: https:\/\/r2\.example\.com:6443/);
+});
+
+test("pulumi.isSecret on the TLS key and the plug-in CA key", async () => {
+  const captured: { gateway?: ControlPlaneGateway; ca?: IstiodPluginCa } = {};
+  await evaluate({
+    project: "istio-mesh",
+    stack: "test",
+    config: {},
+    secretKeys: [],
+    mocks: liveMocks(),
+    preview: false,
+    program: () => {
+      const provider = new k8s.Provider("external", { kubeconfig: pulumi.secret("content"), context: "e", clusterIdentifier: "e" });
+      captured.gateway = new ControlPlaneGateway(
+        "external",
+        {
+          chart: { version: "1.28.10", repository: "https://charts.example.com" },
+          exposure: { mode: "hostname", hostname: "istiod.example.com", tls: { secretName: "tls", certificate: "CERT", privateKey: pulumi.secret(TLS_KEY) } },
+          protect: false,
+        },
+        { provider },
+      );
+      captured.ca = new IstiodPluginCa("ca", { namespace: "external-istiod", gatewayNamespace: "istio-system", trustSecretName: "trust", protect: false }, { provider });
+    },
+  });
+  const tlsSecret = captured.gateway?.tlsSecret;
+  assert.ok(tlsSecret, "the TLS Secret is created from the stack secrets");
+  assert.equal(await pulumi.isSecret(tlsSecret.stringData), true, "the TLS Secret's data");
+  assert.equal(await pulumi.isSecret(captured.ca!.cacerts.stringData), true, "cacerts, with the CA key");
+  assert.equal(await pulumi.isSecret(captured.ca!.rootCertificate), false, "the root certificate is public");
 });
 
 test("rotation: new token Secrets and kubeconfigs, a rolled external istiod, create-before-delete", async () => {

@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { evaluate } from "../render/evaluate";
 import { toRendered } from "../render/model";
 import type { RenderResult } from "../render/run";
-import { duplicateUrns, gatewaySchemaViolations, providerProblems, schemaViolations, unboundResources, unknownValuePaths } from "./support/checks";
+import { duplicateObjects, duplicateUrns, gatewaySchemaViolations, providerProblems, schemaViolations, unboundResources, unknownValuePaths } from "./support/checks";
 import { ISTIO_VERSIONS } from "./support/istioData";
 import { clusterObjects, evaluationOf, helmReleases } from "./support/objects";
 import { expectRendered, renderShipped, renderText, renderTopology } from "./support/render";
@@ -78,6 +78,7 @@ for (const scenario of scenarios) {
       assert.deepEqual(providerProblems(rendered), []);
     });
     await t.test("URNs are unique", () => assert.deepEqual(duplicateUrns(rendered), []));
+    await t.test("no two resources own the same object", () => assert.deepEqual(duplicateObjects(rendered), []));
 
     for (const version of ISTIO_VERSIONS) {
       await t.test(`objects are valid against Kubernetes and Istio ${version} schemas`, async () => {
@@ -131,6 +132,14 @@ test("the checks catch what they are for", async (t) => {
       r.type === "pulumi:providers:kubernetes" && r.name === "cp-eu-west" ? { ...r, inputs: { ...r.inputs, kubeconfig: undefined } } : r,
     );
     assert.deepEqual(providerProblems({ ...result.rendered, resources }), ["urn:pulumi:prod::istio-mesh::pulumi:providers:kubernetes::cp-eu-west: no kubeconfig"]);
+  });
+
+  await t.test("two resources owning one object", () => {
+    const ns = result.rendered.resources.find((r) => r.type === "kubernetes:core/v1:Namespace")!;
+    const twin = { ...ns, urn: `${ns.urn}-twin` };
+    const problems = duplicateObjects({ ...result.rendered, resources: [...result.rendered.resources, twin] });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /kubernetes:core\/v1:Namespace \/(istio-system|external-istiod): owned by .* and .*-twin$/);
   });
 
   await t.test("a duplicate URN", () => {

@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Rendered } from "../render/model";
-import { at, expectRendered, named, ofType, RELEASE, renderShipped, renderTopology, valuesOf, waitsFor } from "./support/render";
+import { stringify } from "yaml";
+import { topologyConfig } from "../render/topology";
+import { at, expectRendered, named, ofType, RELEASE, renderShipped, renderText, renderTopology, valuesOf, waitsFor } from "./support/render";
 
 const HOST = "istiod.mesh.example.com";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -180,6 +182,47 @@ test("hostname mode", async (t) => {
     assert.equal(remotes["remote-001"]?.remoteSecretName, "istio-remote-secret-remote-001");
     assert.equal(r.outputs.controlPlaneLoadBalancer, "[unknown]", "the load balancer exists only after deploy");
   });
+});
+
+test("hostname mode: the TLS Secret created from stack secrets, before the gateway", async () => {
+  const stackFile = stringify({
+    config: {
+      ...topologyConfig({ remoteClusters: 1 }),
+      "istio-mesh:exposure": { mode: "hostname", hostname: HOST, tls: { secretName: "istiod-tls", create: true } },
+      "istio-mesh:tlsCertificate": { secure: "v1:certificate" },
+      "istio-mesh:tlsKey": { secure: "v1:key" },
+    },
+  });
+  const { rendered: r } = expectRendered(await renderText(stackFile));
+  const tls = named(r, SECRET, "external-tls");
+  assert.equal(tls.cluster, "external");
+  assert.equal(tls.inputs.type, "kubernetes.io/tls");
+  assert.deepEqual(at(tls.inputs, "metadata"), { name: "istiod-tls", namespace: "istio-system" }, "in the gateway's namespace (credentialName)");
+  assert.equal(tls.inputs.stringData, "[secret]");
+  assert.ok(release(r, "external-istio-ingressgateway").dependsOn.includes(tls.urn), "the gateway starts with its certificate");
+  assert.deepEqual(at(named(r, GATEWAY, "external-gateway").inputs, "spec.servers.0.tls"), { mode: "SIMPLE", credentialName: "istiod-tls" });
+});
+
+test("prod: EXTERNAL_ISTIOD_ADDR is visibly the same value in every resource that uses it", async () => {
+  const { rendered: r } = await renderShipped("prod");
+  const host = "istiod.mesh.acme.example";
+  assert.equal(r.outputs.EXTERNAL_ISTIOD_ADDR, host);
+  const users = r.resources.filter((x) => JSON.stringify(x.inputs).includes(host)).map((x) => x.name).sort();
+  assert.deepEqual(users, [
+    "apps-eu-west-istio-base",
+    "apps-eu-west-istiod",
+    "apps-us-east-istiod",
+    "cp-eu-west-gateway",
+    "cp-eu-west-istiod",
+    "cp-eu-west-virtualservice",
+  ]);
+  const occurrences = (x: unknown): string[] =>
+    typeof x === "string" ? (x.includes(host) ? [x] : []) : typeof x === "object" && x !== null ? Object.values(x).flatMap(occurrences) : [];
+  const all = r.resources.flatMap((x) => occurrences(x.inputs));
+  for (const value of all) {
+    assert.match(value, /^(istiod\.mesh\.acme\.example|istiod\.mesh\.acme\.example:15012|https:\/\/istiod\.mesh\.acme\.example:15017\/(validate|inject\/cluster\/[a-z-]+\/net\/[a-z-]+))$/);
+  }
+  assert.equal(all.filter((v) => v === `${host}:15012`).length, 2, "caAddress and discoveryAddress");
 });
 
 test("loadBalancer mode (dev)", async (t) => {

@@ -72,6 +72,13 @@ test("1 further remote on the same network: no east-west gateways (auto)", async
   assert.equal(r.resources.filter((x) => x.type === RELEASE && x.inputs.name === EW_GATEWAY).length, 0);
 });
 
+test("several further remotes on one network: registered, no east-west gateways", async () => {
+  const { rendered: r } = expectRendered(await renderTopology({ remoteClusters: 4, networks: 1 }));
+  for (const name of remoteNames(3)) assertFurtherRemote(r, name, "network1");
+  assert.equal(r.resources.filter((x) => x.type === RELEASE && x.inputs.name === EW_GATEWAY).length, 0);
+  assert.equal(r.resources.filter((x) => at(x.inputs, "metadata.name") === "cross-network-gateway").length, 0);
+});
+
 test("several further remotes on several networks: east-west gateways everywhere, cross-network Gateway once", async () => {
   const { rendered: r } = expectRendered(await renderTopology({ remoteClusters: 4, networks: 2 }));
   const names = remoteNames(3);

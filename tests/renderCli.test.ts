@@ -98,6 +98,19 @@ test("--config-file reads another stack file; an invalid one exits 1 with every 
   ]);
 });
 
+test("a file that is not a stack file, or no file at all, is a config error: exit 1, stderr only", () => {
+  const file = path.join(tmp, "not-yaml.yaml");
+  writeFileSync(file, "config:\n  istio-mesh:istio: {version: '1.28.10'\n");
+  const broken = render("--stack", "dev", "--config-file", file, "--format", "json");
+  assert.equal(broken.status, 1);
+  assert.equal(broken.stdout, "");
+  assert.match(broken.stderr, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\(root\\): not valid YAML`));
+  const missing = render("--stack", "no-such-stack", "--format", "json");
+  assert.equal(missing.status, 1);
+  assert.equal(missing.stdout, "");
+  assert.equal(missing.stderr, "Pulumi.no-such-stack.yaml: (root): no such stack file (create it, or pass --config-file)\n");
+});
+
 test("usage errors exit 2", () => {
   assert.equal(render("--format", "xml").status, 2);
   assert.equal(render("--stack", "dev", "--out", tmp).status, 2);

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import type { MeshConfig } from "../infra/config/model";
-import { formatProblems, namespaceEntries, validateMeshConfig } from "../infra/config/validate";
+import { formatProblems, validateStackConfig } from "../infra/config/validate";
 import { readProjectName, readStackConfig } from "../render/stackFile";
 import { UsageError } from "./usageError";
 
@@ -29,8 +29,7 @@ export function loadStackMeshConfig(req: StackConfigRequest): MeshConfig {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const { entries, secretKeys } = namespaceEntries(stackConfig.config, stackConfig.secretKeys, project);
-  const result = validateMeshConfig(entries, secretKeys, source);
+  const result = validateStackConfig(stackConfig.config, stackConfig.secretKeys, project, source);
   if (!result.ok) throw new UsageError(`invalid stack configuration:\n  ${formatProblems(source, result.problems).join("\n  ")}`);
   return result.config;
 }

@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import type { MeshConfig } from "./model";
-import { formatProblems, namespaceEntries, validateMeshConfig } from "./validate";
+import { formatProblems, validateStackConfig } from "./validate";
 
 /** The config namespace: the Pulumi project name, so `pulumi config set <key>` needs no prefix. */
 export const CONFIG_NAMESPACE = "istio-mesh";
@@ -31,8 +31,7 @@ const isConfigSecret = (key: string): boolean =>
  */
 export function loadMeshConfig(source = `Pulumi.${pulumi.getStack()}.yaml`): MeshConfig {
   const all = pulumi.runtime.allConfig();
-  const { entries, secretKeys } = namespaceEntries(all, Object.keys(all).filter(isConfigSecret), CONFIG_NAMESPACE);
-  const result = validateMeshConfig(entries, secretKeys, source);
+  const result = validateStackConfig(all, Object.keys(all).filter(isConfigSecret), CONFIG_NAMESPACE, source);
   if (!result.ok) throw new ConfigError(formatProblems(source, result.problems));
   return result.config;
 }

@@ -61,6 +61,11 @@ const apiServerUrl = z.string().superRefine((v, ctx) => {
     ctx.addIssue({ code: "custom", message: `${quote(v)} is not a URL (expected e.g. "https://203.0.113.10:6443")` });
     return;
   }
+  if (url.username || url.password) {
+    // Not echoed: the URL holds a credential. The remote secret authenticates with a service-account token.
+    ctx.addIssue({ code: "custom", message: "must not carry credentials (user:password@); give the bare server URL" });
+    return;
+  }
   if (url.protocol !== "https:") {
     ctx.addIssue({ code: "custom", message: `${quote(v)} must use https` });
   }
@@ -71,7 +76,7 @@ const apiServerUrl = z.string().superRefine((v, ctx) => {
       message: `${quote(v)} is a loopback address; istiod in the external cluster must reach this API server over the network`,
     });
   }
-  if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
+  if (url.pathname !== "/" || url.search || url.hash) {
     ctx.addIssue({ code: "custom", message: `${quote(v)} must be a bare server URL (scheme, host and port only)` });
   }
 });

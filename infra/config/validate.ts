@@ -3,7 +3,7 @@
  * Pure: no Pulumi runtime, so the render, the tests and the real program share it.
  */
 import { z } from "zod";
-import { configSchema, SECRET_KEYS, type RawConfig } from "./schema";
+import { configSchema, externalClusterSchema, remoteClusterSchema, SECRET_KEYS, type RawConfig } from "./schema";
 import { networksOf, type MeshConfig } from "./model";
 
 /** One problem, located by its key path under the stack's namespace (`clusters.remotes[1].name`). */
@@ -120,21 +120,70 @@ function schemaProblems(error: z.ZodError): Problem[] {
   return out;
 }
 
-const RESERVED_NAMESPACES = new Set(["istio-system", "kube-system", "kube-public", "kube-node-lease", "default"]);
+/** Namespaces the control plane must not take, and why. */
+const RESERVED_NAMESPACES: Record<string, string> = {
+  "istio-system": "it hosts the external cluster's gateway and its own istiod",
+  sample: "the sample application uses it",
+  "kube-system": "it belongs to Kubernetes",
+  "kube-public": "it belongs to Kubernetes",
+  "kube-node-lease": "it belongs to Kubernetes",
+  default: "workloads run there",
+};
+
+/** A cluster entry that is valid on its own, for the rules across clusters. */
+interface ClusterEntry {
+  path: string;
+  role: "external" | "config" | "remote";
+  name: string;
+  context: string;
+  apiServer?: string;
+  network?: string;
+  ingress?: boolean;
+}
 
 /**
- * Rules across fields. They run on every top-level key whose own shape is valid, so a config with a typo in one
- * place still gets every other problem reported in the same run.
+ * Every cluster entry that parses on its own, so one bad field in one cluster does not hide a duplicate name,
+ * context or API server elsewhere.
  */
-function crossFieldProblems(cfg: Partial<RawConfig>, secretKeys: ReadonlySet<string>): Problem[] {
+function clusterEntries(raw: unknown): ClusterEntry[] {
+  if (typeof raw !== "object" || raw === null) return [];
+  const c = raw as Record<string, unknown>;
+  const out: ClusterEntry[] = [];
+  const ext = externalClusterSchema.safeParse(c.external);
+  if (ext.success) out.push({ path: "clusters.external", role: "external", ...ext.data });
+  const remote = (value: unknown, path: string, role: "config" | "remote") => {
+    const r = remoteClusterSchema.safeParse(value);
+    if (r.success) {
+      const { gateways, ...rest } = r.data;
+      out.push({ path, role, ...rest, ingress: gateways.ingress });
+    }
+  };
+  remote(c.config, "clusters.config", "config");
+  if (Array.isArray(c.remotes)) c.remotes.forEach((r, i) => remote(r, `clusters.remotes[${i}]`, "remote"));
+  return out;
+}
+
+/** `https://h`, `https://h/` and `https://h:443` are one API server. */
+function serverKey(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Rules across fields. They run on every part of the config that is valid on its own, so a config with a typo in
+ * one place still gets every other problem reported in the same run.
+ */
+function crossFieldProblems(cfg: Partial<RawConfig>, rawClusters: unknown, secretKeys: ReadonlySet<string>): Problem[] {
   const problems: Problem[] = [];
   const add = (path: string, message: string) => problems.push({ path, message });
-  if (cfg.clusters) clusterProblems(cfg.clusters, add);
-  if (cfg.mesh && RESERVED_NAMESPACES.has(cfg.mesh.controlPlaneNamespace)) {
-    add(
-      "mesh.controlPlaneNamespace",
-      `"${cfg.mesh.controlPlaneNamespace}" is reserved (istio-system hosts the external cluster's gateway and its own istiod); use a dedicated namespace such as "external-istiod"`,
-    );
+  const clusters = clusterEntries(rawClusters);
+  clusterProblems(clusters, add);
+  const reserved = cfg.mesh ? RESERVED_NAMESPACES[cfg.mesh.controlPlaneNamespace] : undefined;
+  if (cfg.mesh && reserved) {
+    add("mesh.controlPlaneNamespace", `"${cfg.mesh.controlPlaneNamespace}" is reserved (${reserved}); use a dedicated namespace such as "external-istiod"`);
   }
   if (cfg.exposure) exposureProblems(cfg, cfg.exposure, add);
   for (const key of SECRET_KEYS) {
@@ -142,32 +191,24 @@ function crossFieldProblems(cfg: Partial<RawConfig>, secretKeys: ReadonlySet<str
       add(key, `must be a secret: set it with \`pulumi config set --secret ${key} ...\` (the value was not printed)`);
     }
   }
-  if (cfg.clusters) {
-    const { config, remotes } = cfg.clusters;
-    const networks = networksOf([config, ...remotes]);
-    if (cfg.eastWestGateways === false && networks.length > 1) {
-      add(
-        "eastWestGateways",
-        `is false, but the remote clusters span ${networks.length} networks (${networks.join(", ")}); traffic between networks needs east-west gateways`,
-      );
-    }
-    if (cfg.samples === true && !config.gateways.ingress) {
-      add("samples", "needs clusters.config.gateways.ingress: true (the guide reaches helloworld through the config cluster's ingress gateway)");
-    }
+  const remotes = clusters.filter((c) => c.role !== "external");
+  const networks = [...new Set(remotes.flatMap((r) => (r.network ? [r.network] : [])))];
+  if (cfg.eastWestGateways === false && networks.length > 1) {
+    add(
+      "eastWestGateways",
+      `is false, but the remote clusters span ${networks.length} networks (${networks.join(", ")}); traffic between networks needs east-west gateways`,
+    );
+  }
+  const config = clusters.find((c) => c.role === "config");
+  if (cfg.samples === true && config && !config.ingress) {
+    add("samples", "needs clusters.config.gateways.ingress: true (the guide reaches helloworld through the config cluster's ingress gateway)");
   }
   return problems;
 }
 
 type Add = (path: string, message: string) => void;
 
-function clusterProblems(clustersCfg: RawConfig["clusters"], add: Add): void {
-  const { external, config, remotes } = clustersCfg;
-  const clusters: { path: string; name: string; context: string; apiServer?: string }[] = [
-    { path: "clusters.external", ...external },
-    { path: "clusters.config", ...config },
-    ...remotes.map((r, i) => ({ path: `clusters.remotes[${i}]`, ...r })),
-  ];
-
+function clusterProblems(clusters: readonly ClusterEntry[], add: Add): void {
   const seen = new Map<string, string>();
   const seenContext = new Map<string, string>();
   const seenServer = new Map<string, string>();
@@ -184,12 +225,11 @@ function clusterProblems(clustersCfg: RawConfig["clusters"], add: Add): void {
     } else seenContext.set(c.context, c.path);
 
     if (c.apiServer) {
-      const byServer = seenServer.get(c.apiServer);
+      const byServer = seenServer.get(serverKey(c.apiServer));
       if (byServer) add(`${c.path}.apiServer`, `"${c.apiServer}" is already the API server of ${byServer}`);
-      else seenServer.set(c.apiServer, c.path);
+      else seenServer.set(serverKey(c.apiServer), c.path);
     }
   }
-
 }
 
 function exposureProblems(cfg: Partial<RawConfig>, exposure: RawConfig["exposure"], add: Add): void {
@@ -270,9 +310,40 @@ export function validateMeshConfig(entries: Record<string, string>, secretKeys: 
   const parsed = configSchema.safeParse(decoded, { error: errorMap });
   // Cross-field rules see every top-level key that is valid on its own, so one typo does not hide other problems.
   const validParts: Partial<RawConfig> = parsed.success ? parsed.data : validTopLevelKeys(decoded);
-  const problems = [...(parsed.success ? [] : schemaProblems(parsed.error)), ...crossFieldProblems(validParts, secretKeys)];
+  const problems = [...(parsed.success ? [] : schemaProblems(parsed.error)), ...crossFieldProblems(validParts, decoded.clusters, secretKeys)];
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   return { ok: true, config: normalise(parsed.data, source) };
+}
+
+/** Namespaces a stack file may also use: the Kubernetes provider's settings and Pulumi's own. */
+const KNOWN_NAMESPACES = new Set(["kubernetes", "pulumi"]);
+
+/**
+ * Keys in a namespace that looks like a typo of ours (`istio-mseh:protect`): they would otherwise be ignored
+ * silently, and production would, say, run unprotected.
+ */
+export function namespaceTypoProblems(keys: Iterable<string>, namespace: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of keys) {
+    const colon = key.indexOf(":");
+    if (colon < 0) continue;
+    const ns = key.slice(0, colon);
+    if (ns === namespace || KNOWN_NAMESPACES.has(ns) || editDistance(ns, namespace) > 3) continue;
+    problems.push({ path: key, message: `unknown config namespace "${ns}" (did you mean "${namespace}:${key.slice(colon + 1)}"?)` });
+  }
+  return problems;
+}
+
+/**
+ * Validates a whole stack's config as Pulumi passes it (`<namespace>:<key>` -> value): our namespace's keys, and
+ * keys whose namespace is a typo of ours.
+ */
+export function validateStackConfig(config: Record<string, string>, secretKeys: Iterable<string>, namespace: string, source: string): Validation {
+  const { entries, secretKeys: secrets } = namespaceEntries(config, secretKeys, namespace);
+  const typos = namespaceTypoProblems(Object.keys(config), namespace);
+  const result = validateMeshConfig(entries, secrets, source);
+  if (typos.length === 0) return result;
+  return { ok: false, problems: [...typos, ...(result.ok ? [] : result.problems)] };
 }
 
 /** `<stack file>: <key path>: <what is wrong>`, one line per problem. */

@@ -25,6 +25,28 @@ export function providerProblems(rendered: Rendered): string[] {
     );
 }
 
+/**
+ * No two resources own the same object in a cluster (same kind, namespace and name; for Helm, the same release),
+ * which the engine would accept and the API server would make a fight over. Names unknown before deploy are skipped.
+ */
+export function duplicateObjects(rendered: Rendered): string[] {
+  const owners = new Map<string, string>();
+  const dupes: string[] = [];
+  for (const r of rendered.resources) {
+    if (r.cluster === null || !r.type.startsWith("kubernetes:") || Object.keys(r.inputs).length === 0) continue;
+    const i = r.inputs as { name?: unknown; namespace?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+    const isRelease = r.type === "kubernetes:helm.sh/v3:Release";
+    const name = isRelease ? i.name : i.metadata?.name;
+    const namespace = isRelease ? i.namespace : i.metadata?.namespace;
+    if (typeof name !== "string" || name === "[unknown]") continue;
+    const key = `${r.cluster} ${r.type} ${typeof namespace === "string" ? namespace : ""}/${name}`;
+    const owner = owners.get(key);
+    if (owner) dupes.push(`${key}: owned by ${owner} and ${r.urn}`);
+    else owners.set(key, r.urn);
+  }
+  return dupes;
+}
+
 export function duplicateUrns(rendered: Rendered): string[] {
   const seen = new Set<string>();
   const dupes: string[] = [];
