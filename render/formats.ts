@@ -1,5 +1,6 @@
 /**
- * The render's human formats: `tree` (clusters -> components -> resources, with key values, then the outputs)
+ * The render's human formats: `tree` (clusters -> components -> resources with their key values, Helm releases
+ * with the values they are given, then the outputs)
  * and `yaml` (one multi-document stream per cluster: Kubernetes objects as manifests, Helm releases as their
  * chart, version, namespace and values).
  */
@@ -34,6 +35,16 @@ export function summary(r: RenderedResource): string {
   return `${r.type} ${r.name}`;
 }
 
+/** A release's values as `path: value` lines, lists in flow style: what the chart is given, at a glance. */
+function valueLines(values: unknown, prefix = ""): string[] {
+  if (typeof values !== "object" || values === null || Array.isArray(values)) {
+    return [`${prefix}: ${typeof values === "string" && values !== "" ? values : JSON.stringify(values)}`];
+  }
+  const entries = Object.entries(values);
+  if (entries.length === 0) return prefix ? [`${prefix}: {}`] : [];
+  return entries.flatMap(([k, v]) => valueLines(v, prefix ? `${prefix}.${k}` : k));
+}
+
 export function formatTree(rendered: Rendered): string {
   const lines: string[] = [`${rendered.project} / ${rendered.stack}`];
   const children = new Map<string | null, RenderedResource[]>();
@@ -46,6 +57,7 @@ export function formatTree(rendered: Rendered): string {
     const elsewhere = r.cluster !== null && r.cluster !== cluster ? `  [cluster ${r.cluster}]` : "";
     const flags = [r.options.protect ? "protected" : "", r.options.retainOnDelete ? "retained on delete" : ""].filter(Boolean);
     lines.push(`${"  ".repeat(depth)}${summary(r)}${elsewhere}${flags.length ? `  (${flags.join(", ")})` : ""}`);
+    if (r.type === RELEASE_TYPE) for (const v of valueLines(r.inputs.values ?? {})) lines.push(`${"  ".repeat(depth + 2)}${v}`);
     for (const c of children.get(r.urn) ?? []) walk(c, depth + 1, r.cluster ?? cluster);
   };
   const roots = children.get(null) ?? [];
