@@ -134,7 +134,7 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.base] },
     );
 
-    const tlsSecret = (this.tlsSecret =
+    this.tlsSecret =
       args.exposure.mode === "hostname" && args.exposure.tls.certificate !== undefined && args.exposure.tls.privateKey !== undefined
         ? new k8s.core.v1.Secret(
             `${name}-tls`,
@@ -148,7 +148,7 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
             },
             { parent: this },
           )
-        : undefined);
+        : undefined;
 
     // Gateway pods have `image: auto`: they need the istio-system istiod's injection webhook to exist first.
     this.gateway = new k8s.helm.v3.Release(
@@ -160,7 +160,7 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
         namespace: this.gatewayNamespace,
         values: controlPlaneGatewayValues(),
       }),
-      { parent: this, dependsOn: tlsSecret ? [this.istiod, tlsSecret] : [this.istiod] },
+      { parent: this, dependsOn: this.tlsSecret ? [this.istiod, this.tlsSecret] : [this.istiod] },
     );
 
     // Keyed off the release status, so the read waits for the release and is deferred on a fresh cluster's preview.
