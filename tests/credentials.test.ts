@@ -17,7 +17,7 @@ import { evaluate, type Evaluation } from "../render/evaluate";
 import { SECRET, toRendered } from "../render/model";
 import { SECURE_PLACEHOLDER } from "../render/stackFile";
 import { topologyConfig } from "../render/topology";
-import { fakeToken, liveMocks } from "./support/liveMocks";
+import { evaluateLive, fakeToken, liveMocks } from "./support/liveMocks";
 import { reveal } from "./support/objects";
 import { at, expectRendered, named, renderText } from "./support/render";
 
@@ -88,31 +88,22 @@ test("after deploy: no token, kubeconfig or key in clear anywhere the engine see
 });
 
 test("pulumi.isSecret on every credential path of a RemoteSecret", async () => {
-  const captured: { rs?: RemoteSecret; token?: pulumi.Output<unknown> } = {};
-  await evaluate({
-    project: "istio-mesh",
-    stack: "test",
-    config: {},
-    secretKeys: [],
-    mocks: liveMocks(),
-    preview: false,
-    program: () => {
-      const remote = new k8s.Provider("remote", { kubeconfig: pulumi.secret("content"), context: "r", clusterIdentifier: "r" });
-      const external = new k8s.Provider("external", { kubeconfig: pulumi.secret("content"), context: "e", clusterIdentifier: "e" });
-      const account = new k8s.core.v1.ServiceAccount("sa", { metadata: { name: "istio-reader-service-account" } }, { provider: remote });
-      captured.rs = new RemoteSecret("r2", {
-        type: "remote",
-        clusterName: "r2",
-        apiServer: "https://r2.example.com:6443",
-        namespace: "external-istiod",
-        externalNamespace: "external-istiod",
-        remoteProvider: remote,
-        externalProvider: external,
-        serviceAccountRelease: account,
-        rotation: "initial",
-      });
-      captured.token = captured.rs.secret.stringData;
-    },
+  const captured: { rs?: RemoteSecret } = {};
+  await evaluateLive(() => {
+    const remote = new k8s.Provider("remote", { kubeconfig: pulumi.secret("content"), context: "r", clusterIdentifier: "r" });
+    const external = new k8s.Provider("external", { kubeconfig: pulumi.secret("content"), context: "e", clusterIdentifier: "e" });
+    const account = new k8s.core.v1.ServiceAccount("sa", { metadata: { name: "istio-reader-service-account" } }, { provider: remote });
+    captured.rs = new RemoteSecret("r2", {
+      type: "remote",
+      clusterName: "r2",
+      apiServer: "https://r2.example.com:6443",
+      namespace: "external-istiod",
+      externalNamespace: "external-istiod",
+      remoteProvider: remote,
+      externalProvider: external,
+      serviceAccountRelease: account,
+      rotation: "initial",
+    });
   });
   const rs = captured.rs!;
   assert.equal(await pulumi.isSecret(rs.kubeconfig), true, "the kubeconfig");
@@ -125,26 +116,18 @@ test("pulumi.isSecret on every credential path of a RemoteSecret", async () => {
 
 test("pulumi.isSecret on the TLS key and the plug-in CA key", async () => {
   const captured: { gateway?: ControlPlaneGateway; ca?: IstiodPluginCa } = {};
-  await evaluate({
-    project: "istio-mesh",
-    stack: "test",
-    config: {},
-    secretKeys: [],
-    mocks: liveMocks(),
-    preview: false,
-    program: () => {
-      const provider = new k8s.Provider("external", { kubeconfig: pulumi.secret("content"), context: "e", clusterIdentifier: "e" });
-      captured.gateway = new ControlPlaneGateway(
-        "external",
-        {
-          chart: { version: "1.28.10", repository: "https://charts.example.com" },
-          exposure: { mode: "hostname", hostname: "istiod.example.com", tls: { secretName: "tls", certificate: "CERT", privateKey: pulumi.secret(TLS_KEY) } },
-          protect: false,
-        },
-        { provider },
-      );
-      captured.ca = new IstiodPluginCa("ca", { namespace: "external-istiod", gatewayNamespace: "istio-system", trustSecretName: "trust", protect: false }, { provider });
-    },
+  await evaluateLive(() => {
+    const provider = new k8s.Provider("external", { kubeconfig: pulumi.secret("content"), context: "e", clusterIdentifier: "e" });
+    captured.gateway = new ControlPlaneGateway(
+      "external",
+      {
+        chart: { version: "1.28.10", repository: "https://charts.example.com" },
+        exposure: { mode: "hostname", hostname: "istiod.example.com", tls: { secretName: "tls", certificate: "CERT", privateKey: pulumi.secret(TLS_KEY) } },
+        protect: false,
+      },
+      { provider },
+    );
+    captured.ca = new IstiodPluginCa("ca", { namespace: "external-istiod", gatewayNamespace: "istio-system", trustSecretName: "trust", protect: false }, { provider });
   });
   const tlsSecret = captured.gateway?.tlsSecret;
   assert.ok(tlsSecret, "the TLS Secret is created from the stack secrets");

@@ -176,7 +176,5 @@ export const configSchema = z.strictObject({
 
 /** Keys whose values are credentials: they must be set with `pulumi config set --secret`. */
 export const SECRET_KEYS = ["kubeconfig", "tlsKey"] as const;
-/** Keys read with `requireSecret` (the certificate is not confidential, but travels with its key). */
-export const SECRET_READ_KEYS = ["kubeconfig", "tlsCertificate", "tlsKey"] as const;
 
 export type RawConfig = z.output<typeof configSchema>;

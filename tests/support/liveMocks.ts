@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { evaluate, type Evaluation } from "../../render/evaluate";
 
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 export const FAKE_CA_CRT = b64("-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n");
@@ -38,4 +39,9 @@ export function liveMocks(loadBalancer: { ip?: string; hostname?: string } = { i
     },
     call: (args) => args.inputs as Record<string, unknown>,
   };
+}
+
+/** Evaluates components built by `program` with these mocks and `pulumi up` semantics, and no stack config. */
+export function evaluateLive(program: () => void): Promise<Evaluation> {
+  return evaluate({ project: "istio-mesh", stack: "test", config: {}, secretKeys: [], mocks: liveMocks(), preview: false, program });
 }
