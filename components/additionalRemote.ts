@@ -43,7 +43,14 @@ export class AdditionalRemote extends pulumi.ComponentResource {
     super(typeToken("AdditionalRemote"), name, {}, opts);
     const provider = args.provider;
     const keep = protection(args.protect);
-    const values = { address: args.address, mode: args.mode, namespace: args.namespace, cluster: args.clusterName, network: args.network };
+    const values = {
+      address: args.address,
+      mode: args.mode,
+      namespace: args.namespace,
+      cluster: args.clusterName,
+      network: args.network,
+      chartVersion: args.chart.version,
+    };
 
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-${args.namespace}`,

@@ -10,6 +10,19 @@ export const typeToken = (component: string): string => `istio-mesh:index:${comp
 
 export type IstioChart = "base" | "istiod" | "gateway";
 
+/** The minor version of an Istio release (`"1.28.10"` -> 28): chart keys come and go with minor releases. */
+export function istioMinor(version: string): number {
+  const minor = Number(version.split(".")[1]);
+  if (!Number.isInteger(minor)) throw new Error(`not an Istio release version: "${version}"`);
+  return minor;
+}
+
+/**
+ * The first minor release whose `base` and `istiod` charts read `base.validationFailurePolicy` and
+ * `global.resourceScope` (both absent from the 1.24-1.27 templates; `shared/istio/<version>/keys`).
+ */
+export const FIRST_MINOR_WITH_SCOPED_RBAC_AND_FAILURE_POLICY = 28;
+
 /** Seconds Helm may take per install or upgrade before the release fails (pulling images on new nodes is slow). */
 export const RELEASE_TIMEOUT_SECONDS = 600;
 

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../infra/config/model";
+import type { ChartSource, IstioSystemNamespace } from "../infra/config/model";
 import { chartReleaseArgs, protection, typeToken, type HelmValues } from "./common";
 import { WEBHOOK_PORT, XDS_PORT } from "./urls";
 
@@ -90,8 +90,31 @@ export interface ControlPlaneGatewayArgs {
   chart: ChartSource;
   /** How remotes reach the gateway: a DNS name with TLS, or the load balancer's IP. */
   exposure: ControlPlaneExposure;
+  /** Create `istio-system`, or use the existing one without owning it. */
+  istioSystem: IstioSystemNamespace;
   /** Protect the namespace and the CRD-owning `base` release, and keep them on delete. */
   protect: boolean;
+}
+
+/**
+ * `istio-system`, created or read. pulumi-kubernetes refuses to create an object that exists ("The resource already
+ * exists in the cluster ... set upsertExistingObjects", `provider/pkg/await/await.go`), and a namespace that holds a
+ * certificate issued beforehand must exist before the first `pulumi up`; so "existing" reads it: a read is never
+ * updated or deleted by Pulumi, and fails the deploy early if the namespace is missing. The read has its own name:
+ * reading under the URN of a created Namespace would make the engine replace (delete) the created one.
+ * Returns the namespace name as an Output that carries the dependency on it.
+ */
+function gatewayNamespace(
+  name: string,
+  istioSystem: IstioSystemNamespace,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+  if (istioSystem === "existing") {
+    const existing = k8s.core.v1.Namespace.get(`${name}-${GATEWAY_NAMESPACE}-existing`, GATEWAY_NAMESPACE, { parent: opts.parent });
+    // The id is the name the read was given (known in a preview too); the Output carries the read as a dependency.
+    return existing.id.apply(() => GATEWAY_NAMESPACE);
+  }
+  return new k8s.core.v1.Namespace(`${name}-${GATEWAY_NAMESPACE}`, { metadata: { name: GATEWAY_NAMESPACE } }, opts).metadata.name;
 }
 
 /**
@@ -116,12 +139,7 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
     super(typeToken("ControlPlaneGateway"), name, {}, opts);
     const keep = protection(args.protect);
 
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-${GATEWAY_NAMESPACE}`,
-      { metadata: { name: GATEWAY_NAMESPACE } },
-      { parent: this, ...keep },
-    );
-    this.gatewayNamespace = namespace.metadata.name;
+    this.gatewayNamespace = gatewayNamespace(name, args.istioSystem, { parent: this, ...keep });
 
     this.base = new k8s.helm.v3.Release(
       `${name}-istio-base`,

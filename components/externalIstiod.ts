@@ -67,8 +67,10 @@ export class ExternalIstiod extends pulumi.ComponentResource {
     this.namespace = new k8s.core.v1.Namespace(`${name}-${args.namespace}`, { metadata: { name: args.namespace } }, { parent: this, provider, ...keep });
     const namespace = this.namespace.metadata.name;
 
-    // `istio-kubeconfig` is read once, when istiod starts: it must exist first (the mount is optional, so a missing
-    // Secret would start an istiod that serves nothing).
+    // `istio-kubeconfig` is read once, when istiod starts: it must exist first. The mount is optional and client-go
+    // skips a missing KUBECONFIG file and falls back to in-cluster config, so an istiod started without it would
+    // treat the external cluster as the config cluster (day2-review.md #1). Hence the Secret is never deleted to
+    // change it: providers update Secrets in place (`enableSecretMutable`, infra/providers.ts).
     this.configSecret = new RemoteSecret(
       `${name}-config`,
       {
@@ -114,6 +116,7 @@ export class ExternalIstiod extends pulumi.ComponentResource {
           configClusterName: args.configCluster.name,
           network: args.configCluster.network,
           kubeconfigDigest: this.configSecret.kubeconfigDigest,
+          chartVersion: args.chart.version,
         }),
       }),
       { parent: this, provider, dependsOn: pluginCa ? [this.configSecret.secret, pluginCa.cacerts] : [this.configSecret.secret] },

@@ -3,7 +3,7 @@
  * guide's IstioOperator for the external control plane, translated to the chart (DESIGN §4, notes §2.3).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { HelmValues } from "./common";
+import { FIRST_MINOR_WITH_SCOPED_RBAC_AND_FAILURE_POLICY, istioMinor, type HelmValues } from "./common";
 import type { ExposureMode } from "./remoteValues";
 import { xdsAddress } from "./urls";
 
@@ -22,11 +22,25 @@ export interface ExternalIstiodValuesInput {
   network: string;
   /** SHA-256 of the `istio-kubeconfig` content. */
   kubeconfigDigest: pulumi.Input<string>;
+  /** The chart version of this release. */
+  chartVersion: string;
 }
 
 /** The remote webhook configurations istiod patches with its CA in loadBalancer mode (names from the remote charts). */
 export function webhookConfigNames(namespace: string): { injection: string; validation: string } {
   return { injection: `istio-sidecar-injector-${namespace}`, validation: `istio-validator-${namespace}` };
+}
+
+/**
+ * Only namespaced RBAC in the external cluster, where the chart supports it. This istiod's API client is the config
+ * cluster's (`KUBECONFIG` = `istio-kubeconfig`); in its own cluster it only watches the remote secrets of its
+ * namespace (`LOCAL_CLUSTER_SECRET_WATCHER`: `pkg/kube/multicluster/secretcontroller.go`, an informer filtered to
+ * that namespace and `istio/multiCluster=true`), which the chart's Role `istiod` covers (secrets get/watch/list,
+ * `istio-discovery/templates/role.yaml`, rendered for `resourceScope` "all" or "namespace"). The default ("all")
+ * would add a ClusterRole that reads every Secret of the external cluster (day2-review.md #5).
+ */
+function rbacScope(chartVersion: string): HelmValues {
+  return istioMinor(chartVersion) >= FIRST_MINOR_WITH_SCOPED_RBAC_AND_FAILURE_POLICY ? { resourceScope: "namespace" } : {};
 }
 
 export function externalIstiodValues(input: ExternalIstiodValuesInput): HelmValues {
@@ -46,6 +60,7 @@ export function externalIstiodValues(input: ExternalIstiodValuesInput): HelmValu
       // The chart writes CLUSTER_ID from this after the user env, so an env.CLUSTER_ID alone would be overridden.
       multiCluster: { clusterName: input.configClusterName },
       network: input.network,
+      ...rbacScope(input.chartVersion),
     },
     meshConfig: {
       rootNamespace: input.namespace,

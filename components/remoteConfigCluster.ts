@@ -43,6 +43,7 @@ export class RemoteConfigCluster extends pulumi.ComponentResource {
       namespace: args.namespace,
       cluster: args.clusterName,
       network: args.network,
+      chartVersion: args.chart.version,
     };
 
     this.namespace = new k8s.core.v1.Namespace(

@@ -4,7 +4,7 @@
  * are the config cluster's CRD/ConfigMap/RBAC role (`configCluster`) and the validation webhooks.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { HelmValues } from "./common";
+import { FIRST_MINOR_WITH_SCOPED_RBAC_AND_FAILURE_POLICY, istioMinor, type HelmValues } from "./common";
 import { injectionPath, injectionUrl, validationUrl } from "./urls";
 
 export type ExposureMode = "hostname" | "loadBalancer";
@@ -17,6 +17,8 @@ export interface RemoteValuesInput {
   namespace: string;
   cluster: string;
   network: string;
+  /** The chart version of the release these values are for. */
+  chartVersion: string;
 }
 
 /**
@@ -36,9 +38,21 @@ function injectionValues(input: RemoteValuesInput): { istiodRemote: HelmValues; 
       };
 }
 
-/** hostname mode only: the validation webhooks call the external istiod by URL (loadBalancer mode uses the Service). */
+/**
+ * The config cluster's validation webhooks (`istiod-default-validator` from `base`, `istio-validator-<ns>` from
+ * `istiod`). hostname mode: they call the external istiod by URL, and their failure policy is set to `Fail`
+ * explicitly. The templates only default it on install (`{{- else if not .Release.IsUpgrade }} failurePolicy:
+ * Ignore`, base `defaultrevision-validatingwebhookconfiguration.yaml` and istiod `validatingwebhookconfiguration.yaml`)
+ * and nothing patches these webhooks in this mode (the external istiod's `VALIDATION_WEBHOOK_CONFIG_NAME` is ""), so
+ * without it they would be fail-open after install and fail-closed after the first `helm upgrade`
+ * (day2-review.md #3). `Fail` is the state every other path ends in: loadBalancer mode leaves the value to the
+ * external istiod's validation controller, which sets `Fail` once a dry-run of invalid config is rejected
+ * (`pkg/webhooks/validation/controller/controller.go` `updateValidatingWebhookConfiguration`).
+ */
 function validationValues(input: RemoteValuesInput): HelmValues {
-  return input.mode === "hostname" ? { base: { validationURL: validationUrl(input.address) } } : {};
+  if (input.mode !== "hostname") return {};
+  const readsFailurePolicy = istioMinor(input.chartVersion) >= FIRST_MINOR_WITH_SCOPED_RBAC_AND_FAILURE_POLICY;
+  return { base: { validationURL: validationUrl(input.address), ...(readsFailurePolicy ? { validationFailurePolicy: "Fail" } : {}) } };
 }
 
 /** Config cluster `base`: Istio's CRDs and the default-revision validating webhook. */

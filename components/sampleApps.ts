@@ -6,14 +6,24 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { typeToken } from "./common";
+import { istioMinor, typeToken } from "./common";
 import { NETWORKING_API, type IstioObject } from "./externalIstiodRouting";
 
 export const SAMPLE_NAMESPACE = "sample";
 export const HELLOWORLD_PORT = 5000;
 export type HelloworldVersion = "v1" | "v2";
 
-export const helloworldImage = (version: HelloworldVersion) => `registry.istio.io/release/examples-helloworld-${version}:1.0`;
+/**
+ * The image the helloworld sample of the cluster's Istio release names: `docker.io/istio` up to 1.28
+ * (`samples/helloworld/helloworld.yaml` at 1.28.10), Istio's own registry from 1.29 on (1.30.3's sample; Istio moved
+ * its images off Docker Hub's rate limits, istio/istio#55473, and downstream release-1.29 branches followed). Both
+ * registries serve the same `:1.0` build, which does not change with Istio releases; a mirror that copies the
+ * images of one Istio release's samples finds this one there.
+ */
+export function helloworldImage(version: HelloworldVersion, istioVersion: string): string {
+  const registry = istioMinor(istioVersion) <= 28 ? "docker.io/istio" : "registry.istio.io/release";
+  return `${registry}/examples-helloworld-${version}:1.0`;
+}
 export const SLEEP_IMAGE = "curlimages/curl:8.16.0";
 
 export function sampleNamespaceArgs(): k8s.core.v1.NamespaceArgs {
@@ -27,7 +37,11 @@ export function helloworldServiceArgs(namespace: pulumi.Input<string>): k8s.core
   };
 }
 
-export function helloworldDeploymentArgs(namespace: pulumi.Input<string>, version: HelloworldVersion): k8s.apps.v1.DeploymentArgs {
+export function helloworldDeploymentArgs(
+  namespace: pulumi.Input<string>,
+  version: HelloworldVersion,
+  istioVersion: string,
+): k8s.apps.v1.DeploymentArgs {
   const labels = { app: "helloworld", version };
   return {
     metadata: { name: `helloworld-${version}`, namespace, labels },
@@ -40,7 +54,7 @@ export function helloworldDeploymentArgs(namespace: pulumi.Input<string>, versio
           containers: [
             {
               name: "helloworld",
-              image: helloworldImage(version),
+              image: helloworldImage(version, istioVersion),
               resources: { requests: { cpu: "100m" } },
               imagePullPolicy: "IfNotPresent",
               ports: [{ containerPort: HELLOWORLD_PORT }],
@@ -116,6 +130,8 @@ export function helloworldVirtualService(namespace: pulumi.Input<string>): Istio
 }
 
 export interface SampleAppsArgs {
+  /** The Istio release of the cluster: the sample of that release names the helloworld image. */
+  istioVersion: string;
   /** v1 on the config cluster, v2 on further remotes (the guide's cross-cluster check sees both). */
   helloworldVersion: HelloworldVersion;
   /** Create helloworld's Gateway and VirtualService: only on the config cluster, where istiod reads config. */
@@ -142,7 +158,11 @@ export class SampleApps extends pulumi.ComponentResource {
     const injected = { parent: this, dependsOn: args.injectionReady };
 
     new k8s.core.v1.Service(`${name}-helloworld`, helloworldServiceArgs(ns), { parent: this });
-    new k8s.apps.v1.Deployment(`${name}-helloworld-${args.helloworldVersion}`, helloworldDeploymentArgs(ns, args.helloworldVersion), injected);
+    new k8s.apps.v1.Deployment(
+      `${name}-helloworld-${args.helloworldVersion}`,
+      helloworldDeploymentArgs(ns, args.helloworldVersion, args.istioVersion),
+      injected,
+    );
     new k8s.core.v1.ServiceAccount(`${name}-sleep`, sleepServiceAccountArgs(ns), { parent: this });
     new k8s.core.v1.Service(`${name}-sleep`, sleepServiceArgs(ns), { parent: this });
     new k8s.apps.v1.Deployment(`${name}-sleep`, sleepDeploymentArgs(ns), injected);

@@ -2,4 +2,4 @@
 // a config error rejects the promise, and Pulumi prints it without a stack trace (it is a RunError).
 import { program } from "./program";
 
-export = () => new Promise((resolve) => resolve(program()));
+export = () => program();

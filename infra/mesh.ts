@@ -61,7 +61,7 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
 
   const cpGateway = new ControlPlaneGateway(
     cfg.external.name,
-    { chart: cfg.chart, exposure: controlPlaneExposure(cfg, secrets), protect: cfg.protect },
+    { chart: cfg.chart, exposure: controlPlaneExposure(cfg, secrets), istioSystem: cfg.external.istioSystem, protect: cfg.protect },
     { provider: external },
   );
   const address = cpGateway.address;
@@ -128,7 +128,7 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
     if (cfg.samples) {
       new SampleApps(
         cluster.name,
-        { helloworldVersion: isConfig ? "v1" : "v2", exposeThroughIngress: isConfig, injectionReady, crds },
+        { istioVersion: cfg.chart.version, helloworldVersion: isConfig ? "v1" : "v2", exposeThroughIngress: isConfig, injectionReady, crds },
         { provider },
       );
     }

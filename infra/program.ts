@@ -1,8 +1,11 @@
 /**
- * The Pulumi program: validate the stack config (before anything is registered), then build the mesh.
+ * The Pulumi program: validate the stack config (before anything is registered), refuse changes a deployed stack
+ * cannot take, then build the mesh.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_NAMESPACE, loadMeshConfig } from "./config/load";
+import { DEPLOYED_CONFIG_OUTPUT, deployedConfigOf, immutableKeyProblems, parseDeployedConfig, type DeployedConfig } from "./config/deployed";
+import { CONFIG_NAMESPACE, ConfigError, loadMeshConfig } from "./config/load";
+import { formatProblems } from "./config/validate";
 import { buildMesh, type MeshOutputs } from "./mesh";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
 import { createProviders } from "./providers";
@@ -12,11 +15,40 @@ export interface ProgramOptions {
   source?: string;
 }
 
-export function program(options: ProgramOptions = {}): MeshOutputs {
+export interface StackOutputs extends MeshOutputs {
+  /** What the next `pulumi up` compares the stack file with (`infra/config/deployed.ts`). */
+  [DEPLOYED_CONFIG_OUTPUT]: DeployedConfig;
+}
+
+/** This stack, as a StackReference names it. Older CLIs report no organization: the bare name means this project. */
+function thisStackName(): string {
+  try {
+    return `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
+  } catch {
+    return pulumi.getStack();
+  }
+}
+
+/**
+ * The record of the last successful `pulumi up`, read through a StackReference to this same stack. The read
+ * happens before anything else is registered and changes nothing; at that point the backend still holds the
+ * previous deployment's outputs (this run's are registered when the program's outputs resolve, at its end).
+ */
+async function previousDeployedConfig(): Promise<DeployedConfig | undefined> {
+  const self = new pulumi.StackReference("deployed-config", { name: thisStackName() });
+  const details = await self.getOutputDetails(DEPLOYED_CONFIG_OUTPUT);
+  return parseDeployedConfig(details.value ?? details.secretValue);
+}
+
+export async function program(options: ProgramOptions = {}): Promise<StackOutputs> {
   const cfg = loadMeshConfig(options.source);
+  const refused = immutableKeyProblems(await previousDeployedConfig(), cfg);
+  if (refused.length > 0) throw new ConfigError(formatProblems(cfg.source, refused));
+
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const providers = createProviders(cfg, cfg.kubeconfigInConfig ? config.requireSecret("kubeconfig") : undefined);
   const createTls = cfg.exposure.mode === "hostname" && cfg.exposure.tls.create;
   const secrets = createTls ? { tlsCertificate: config.requireSecret("tlsCertificate"), tlsKey: config.requireSecret("tlsKey") } : {};
-  return withoutPromiseStackTraces(() => buildMesh(cfg, providers, secrets));
+  const mesh = withoutPromiseStackTraces(() => buildMesh(cfg, providers, secrets));
+  return { ...mesh, [DEPLOYED_CONFIG_OUTPUT]: deployedConfigOf(cfg) };
 }

@@ -5,6 +5,15 @@
  * given, else the path of the user's kubeconfig file. `kubernetes:strictMode` rejects a provider without both
  * (so nothing ever falls back to whatever cluster the ambient kubeconfig points at), and `clusterIdentifier`
  * keeps a changed kubeconfig (a rotated token, another laptop's path) from replacing every resource.
+ *
+ * `enableSecretMutable` makes a change of a Secret's content an in-place update. By default pulumi-kubernetes
+ * treats `.data`/`.stringData` of a Secret as replace-only (`provider/pkg/provider/diff.go` `forceNewProperties`:
+ * `if clients.IsSecret(obj) && (!k.enableSecretMutable || ...)`), and for our fixed-name Secrets
+ * (`istio-kubeconfig`, `istio-remote-secret-<name>`, the gateway's TLS Secret, `cacerts`) a replacement is
+ * delete-then-create (`provider.go` `Diff`: `deleteBeforeReplace := len(replaces) > 0 && metadata.IsNamed(...)`).
+ * The external istiod would see the remote secret deleted and drop that cluster's endpoints mesh-wide until it is
+ * back (review: shared/reference/day2-review.md #1). Turning it on for an existing stack is a provider update, not
+ * a replacement: `DiffConfig` replaces only on `renderYamlToDirectory` or a change of the active cluster.
  */
 import * as os from "node:os";
 import * as path from "node:path";
@@ -19,7 +28,7 @@ export function defaultKubeconfigPath(env: NodeJS.ProcessEnv = process.env, home
 }
 
 export function providerArgs(cluster: ClusterRef, kubeconfig: pulumi.Input<string>): k8s.ProviderArgs {
-  return { kubeconfig, context: cluster.context, clusterIdentifier: cluster.name };
+  return { kubeconfig, context: cluster.context, clusterIdentifier: cluster.name, enableSecretMutable: true };
 }
 
 export type ClusterProviders = ReadonlyMap<string, k8s.Provider>;

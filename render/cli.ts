@@ -1,18 +1,34 @@
 /**
- * `npm run render -- --stack <name> [--config-file <path>] [--format tree|json|yaml] [--out <dir>]`
+ * `npm run render -- --stack <name> [--config-file <path>] [--deployed-outputs <file>] [--format tree|json|yaml] [--out <dir>]`
  *
  * Shows everything `pulumi up` would create for a stack, without a cluster, credentials or the Pulumi CLI.
  * Exit status: 0 rendered, 1 invalid stack config (problems on stderr, nothing on stdout), 2 usage or other error.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { formatTree, formatYamlByCluster } from "./formats";
 import { renderStack } from "./run";
 
-const USAGE = "usage: npm run render -- --stack <name> [--config-file <path>] [--format tree|json|yaml] [--out <dir>]";
+const USAGE =
+  "usage: npm run render -- --stack <name> [--config-file <path>] [--deployed-outputs <file>] [--format tree|json|yaml] [--out <dir>]\n" +
+  "  --deployed-outputs: the stack's outputs as `pulumi stack output --json` prints them, to check a change against the deployed stack";
 const FORMATS = ["tree", "json", "yaml"] as const;
 type Format = (typeof FORMATS)[number];
+
+/** A JSON object of stack outputs, or what is wrong with the file. */
+function readOutputsFile(file: string): Record<string, unknown> | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    return `--deployed-outputs ${file}: ${(err as Error).message}`;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    return `--deployed-outputs ${file}: expected a JSON object of stack outputs (pulumi stack output --json)`;
+  }
+  return parsed as Record<string, unknown>;
+}
 
 async function main(argv: string[]): Promise<number> {
   let args;
@@ -22,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         stack: { type: "string", default: "dev" },
         "config-file": { type: "string" },
+        "deployed-outputs": { type: "string" },
         format: { type: "string", default: "tree" },
         out: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -47,7 +64,20 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const result = await renderStack({ stack: args.stack, ...(args["config-file"] ? { configFile: args["config-file"] } : {}) });
+  let deployedOutputs: Record<string, unknown> | undefined;
+  if (args["deployed-outputs"] !== undefined) {
+    const read = readOutputsFile(args["deployed-outputs"]);
+    if (typeof read === "string") {
+      process.stderr.write(`${read}\n`);
+      return 2;
+    }
+    deployedOutputs = read;
+  }
+  const result = await renderStack({
+    stack: args.stack,
+    ...(args["config-file"] ? { configFile: args["config-file"] } : {}),
+    ...(deployedOutputs ? { deployedOutputs } : {}),
+  });
   if (!result.ok) {
     process.stderr.write(`${result.problems.join("\n")}\n`);
     return 1;

@@ -55,7 +55,17 @@ export interface EvaluateOptions {
   /** Other mocks and `pulumi up` semantics, for tests that need values a live cluster would give. */
   mocks?: pulumi.runtime.Mocks;
   preview?: boolean;
+  /**
+   * The outputs of stacks the program references, by the name it gives its `StackReference`
+   * (`<organization>/<project>/<stack>`), as `pulumi stack output --json` prints them. A stack not listed has no
+   * outputs, as a stack that was never deployed.
+   */
+  stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
 }
+
+/** The organization of a DIY backend, which the mock runtime reports for `pulumi.getOrganization()`. */
+export const MOCK_ORGANIZATION = "organization";
+const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -124,7 +134,8 @@ const previewMocks: pulumi.runtime.Mocks = {
  */
 export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
-  await pulumi.runtime.setMocks(options.mocks ?? previewMocks, options.project, options.stack, options.preview ?? true);
+  const mocks = withStackReferences(options.mocks ?? previewMocks, options.stackOutputs ?? {});
+  await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? true, MOCK_ORGANIZATION);
 
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
   const registrations: Registration[] = [];
@@ -209,6 +220,20 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   if (failure) throw new ProgramError(failure.error, registrations);
   return { project: options.project, stack: options.stack, registrations, outputs };
+}
+
+/**
+ * A StackReference read answers with the referenced stack's outputs, as the engine's built-in provider does
+ * (`name`, `outputs`, `secretOutputNames`); everything else goes to `mocks`.
+ */
+function withStackReferences(mocks: pulumi.runtime.Mocks, stackOutputs: Readonly<Record<string, Record<string, unknown>>>): pulumi.runtime.Mocks {
+  return {
+    newResource: (args) =>
+      args.type === STACK_REFERENCE_TYPE
+        ? { id: args.id ?? args.name, state: { name: args.id, outputs: stackOutputs[args.id ?? ""] ?? {}, secretOutputNames: [] } }
+        : mocks.newResource(args),
+    call: (args) => mocks.call(args),
+  };
 }
 
 function parentOf(parent: string, stackUrn: string | undefined): { parent?: string } {

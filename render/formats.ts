@@ -28,7 +28,7 @@ export function summary(r: RenderedResource): string {
     // A generated name is known only after deploy: show the Pulumi name instead.
     const objectName = meta.name === UNKNOWN ? `<${r.name}: name generated at deploy>` : str(meta.name);
     const where = meta.namespace !== undefined ? `${str(meta.namespace)}/${objectName}` : objectName;
-    const read = r.inputs.metadata === undefined && Object.keys(r.inputs).length === 0 ? " (read after deploy)" : "";
+    const read = r.inputs.metadata === undefined && Object.keys(r.inputs).length === 0 ? " (read from the cluster, not managed)" : "";
     return `${kindOf(r.type)} ${meta.name === undefined ? r.name : where}${read}`;
   }
   if (r.type.startsWith(COMPONENT_PREFIX)) return `${r.type.slice(COMPONENT_PREFIX.length)} ${r.name}`;

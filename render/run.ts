@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { ConfigError } from "../infra/config/load";
 import { program } from "../infra/program";
-import { evaluate, ProgramError, type Evaluation } from "./evaluate";
+import { evaluate, MOCK_ORGANIZATION, ProgramError, type Evaluation } from "./evaluate";
 import { toRendered, type Rendered } from "./model";
 import { readProjectName, readStackConfig, StackFileError, type StackConfig } from "./stackFile";
 
@@ -16,11 +16,19 @@ export interface RenderRequest {
   /** A stack file to read instead of `Pulumi.<stack>.yaml`, like the CLI's `--config-file`. */
   configFile?: string;
   projectDir?: string;
+  /**
+   * The stack's outputs from its last `pulumi up` (`pulumi stack output --json`), which the program reads through
+   * a StackReference to itself to refuse changes of immutable keys. Without them the stack is as never deployed.
+   */
+  deployedOutputs?: Record<string, unknown>;
 }
 
 export type RenderResult =
   | { ok: true; rendered: Rendered; evaluation: Evaluation }
-  /** Invalid stack config: every problem, and how many resources had been registered (none, by design). */
+  /**
+   * Invalid stack config: every problem, and how many resources had been registered (none, by design; a refused
+   * change of an immutable key follows only the read of the stack's own previous outputs).
+   */
   | { ok: false; problems: readonly string[]; registered: number };
 
 /** Renders run one at a time, never concurrently (the Pulumi runtime is global). */
@@ -38,7 +46,8 @@ export async function renderStack(req: RenderRequest): Promise<RenderResult> {
   }
   const { config, secretKeys } = stackConfig;
   try {
-    const evaluation = await evaluate({ project, stack: req.stack, config, secretKeys, program: () => program({ source }) });
+    const stackOutputs = req.deployedOutputs ? { [`${MOCK_ORGANIZATION}/${project}/${req.stack}`]: req.deployedOutputs } : {};
+    const evaluation = await evaluate({ project, stack: req.stack, config, secretKeys, stackOutputs, program: () => program({ source }) });
     return { ok: true, rendered: toRendered(evaluation), evaluation };
   } catch (err) {
     if (err instanceof ProgramError && err.error instanceof ConfigError) {

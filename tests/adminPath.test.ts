@@ -39,7 +39,7 @@ test("dev: ingress gateway and samples on the config cluster", async (t) => {
     const hello = named(r, DEPLOYMENT, "cluster1-helloworld-v1");
     assert.equal(hello.cluster, "cluster1");
     assert.deepEqual(at(hello.inputs, "spec.template.metadata.labels"), { app: "helloworld", version: "v1" });
-    assert.equal(at(hello.inputs, "spec.template.spec.containers.0.image"), "registry.istio.io/release/examples-helloworld-v1:1.0");
+    assert.equal(at(hello.inputs, "spec.template.spec.containers.0.image"), "docker.io/istio/examples-helloworld-v1:1.0", "the 1.28 sample's image");
     assert.deepEqual(at(hello.inputs, "spec.template.spec.containers.0.ports"), [{ containerPort: 5000 }]);
     const svc = named(r, "kubernetes:core/v1:Service", "cluster1-helloworld");
     assert.deepEqual(at(svc.inputs, "spec"), { ports: [{ port: 5000, name: "http" }], selector: { app: "helloworld" } });
@@ -61,11 +61,11 @@ test("dev: ingress gateway and samples on the config cluster", async (t) => {
 });
 
 test("further remotes: helloworld v2, egress gateways, no Gateway/VirtualService off the config cluster", async () => {
-  const { rendered: r } = expectRendered(await renderTopology({ remoteClusters: 3, samples: true }));
+  const { rendered: r } = expectRendered(await renderTopology({ remoteClusters: 3, samples: true, istioVersion: "1.30.3" }));
   for (const name of ["remote-001", "remote-002"]) {
     const hello = named(r, DEPLOYMENT, `${name}-helloworld-v2`);
     assert.equal(hello.cluster, name);
-    assert.equal(at(hello.inputs, "spec.template.spec.containers.0.image"), "registry.istio.io/release/examples-helloworld-v2:1.0");
+    assert.equal(at(hello.inputs, "spec.template.spec.containers.0.image"), "registry.istio.io/release/examples-helloworld-v2:1.0", "the 1.30 sample's image");
     assertWaitsForControlPlane(r, hello, `${name}-istiod`);
     const remoteSecret = r.resources.find((x) => x.name === `${name}-remote-secret` && x.type === "kubernetes:core/v1:Secret")!;
     assert.ok(waitsFor(r, hello, remoteSecret), "after the remote secret (istio-ca-root-cert comes from the leading istiod)");

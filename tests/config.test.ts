@@ -77,5 +77,6 @@ test("without kubeconfig content, providers use the user's kubeconfig file and t
     kubeconfig: "/home/u/.kube/config",
     context: "gke-east",
     clusterIdentifier: "east",
+    enableSecretMutable: true,
   });
 });

@@ -123,6 +123,7 @@ test("pulumi.isSecret on the TLS key and the plug-in CA key", async () => {
       {
         chart: { version: "1.28.10", repository: "https://charts.example.com" },
         exposure: { mode: "hostname", hostname: "istiod.example.com", tls: { secretName: "tls", certificate: "CERT", privateKey: pulumi.secret(TLS_KEY) } },
+        istioSystem: "create",
         protect: false,
       },
       { provider },

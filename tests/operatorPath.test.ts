@@ -111,6 +111,7 @@ test("hostname mode", async (t) => {
       meshID: "mesh1",
       multiCluster: { clusterName: "config" },
       network: "network1",
+      resourceScope: "namespace",
     });
     assert.deepEqual(v.meshConfig, {
       rootNamespace: "external-istiod",

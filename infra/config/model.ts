@@ -6,7 +6,7 @@
 /** Where Helm fetches Istio's charts from; the chart version is the Istio version. */
 export interface ChartSource {
   version: string;
-  /** An https:// (or http://) Helm repository, or an oci:// registry path holding `base`, `istiod`, `gateway`. */
+  /** An https:// Helm repository, or an oci:// registry path holding `base`, `istiod`, `gateway`. */
   repository: string;
 }
 
@@ -15,6 +15,16 @@ export interface ClusterRef {
   name: string;
   /** The kubeconfig context Pulumi uses to reach it. */
   context: string;
+}
+
+/**
+ * `istio-system` of the external cluster: "create" makes it (and, with `protect`, keeps it); "existing" uses the
+ * namespace that is already there without owning it (it holds a certificate issued before the first `pulumi up`).
+ */
+export type IstioSystemNamespace = "create" | "existing";
+
+export interface ExternalCluster extends ClusterRef {
+  istioSystem: IstioSystemNamespace;
 }
 
 export interface RemoteCluster extends ClusterRef {
@@ -40,7 +50,7 @@ export interface MeshConfig {
   meshId: string;
   /** The control plane namespace in every cluster (the guide's `external-istiod`). */
   namespace: string;
-  external: ClusterRef;
+  external: ExternalCluster;
   /** The first remote: it runs workloads and holds the mesh configuration. */
   configCluster: RemoteCluster;
   /** Further remote clusters (the guide's "Adding clusters to the mesh"). */

@@ -92,8 +92,14 @@ const chartRepository = z.string().superRefine((v, ctx) => {
   if (url.username || url.password) {
     // Not echoed: the URL holds a credential. Registry credentials belong in Helm's own configuration.
     ctx.addIssue({ code: "custom", message: "must not carry credentials (user:password@); configure the mirror's credentials outside the stack file" });
-  } else if (!["https:", "http:", "oci:"].includes(url.protocol)) {
-    ctx.addIssue({ code: "custom", message: `${quote(v)} must be an https://, http:// or oci:// URL` });
+  } else if (url.protocol === "http:") {
+    // The istiod chart runs with cluster-admin-like rights: a chart fetched in clear can be rewritten on the way.
+    ctx.addIssue({
+      code: "custom",
+      message: `${quote(v)} uses plain http://, so anyone on the network path could substitute the charts (which run with cluster-wide rights); serve the mirror over https:// or use an oci:// registry`,
+    });
+  } else if (!["https:", "oci:"].includes(url.protocol)) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} must be an https:// or oci:// URL` });
   } else if (!url.hostname) {
     ctx.addIssue({ code: "custom", message: `${quote(v)} has no host` });
   } else if (url.search || url.hash) {
@@ -125,6 +131,8 @@ const clusterGateways = z.strictObject({
 export const externalClusterSchema = z.strictObject({
   name: dns1123Label,
   context: nonEmpty,
+  /** Whether the program creates `istio-system` or uses the one that is there (e.g. holding the TLS Secret). */
+  istioSystem: z.enum(["create", "existing"], { message: 'must be "create" or "existing"' }).default("create"),
 });
 
 export const remoteClusterSchema = z.strictObject({

@@ -150,7 +150,7 @@ function clusterEntries(raw: unknown): ClusterEntry[] {
   const c = raw as Record<string, unknown>;
   const out: ClusterEntry[] = [];
   const ext = externalClusterSchema.safeParse(c.external);
-  if (ext.success) out.push({ path: "clusters.external", role: "external", ...ext.data });
+  if (ext.success) out.push({ path: "clusters.external", role: "external", name: ext.data.name, context: ext.data.context });
   const remote = (value: unknown, path: string, role: "config" | "remote") => {
     const r = remoteClusterSchema.safeParse(value);
     if (r.success) {
@@ -268,7 +268,7 @@ function normalise(cfg: RawConfig, source: string): MeshConfig {
     chart: { version: cfg.istio.version, repository: cfg.istio.chartRepository.replace(/\/+$/, "") },
     meshId: cfg.mesh.id,
     namespace: cfg.mesh.controlPlaneNamespace,
-    external: { name: cfg.clusters.external.name, context: cfg.clusters.external.context },
+    external: cfg.clusters.external,
     configCluster: cfg.clusters.config,
     remotes: cfg.clusters.remotes,
     exposure:

@@ -1,0 +1,137 @@
+/**
+ * The keys a deployed stack cannot change, as recorded by the last successful `pulumi up` (stack output
+ * `deployedConfig`) and compared with the stack file before anything is registered.
+ *
+ * Why each one cannot change on a live mesh (shared/reference/day2-review.md #4, #7):
+ * - `mesh.controlPlaneNamespace`: Helm releases are replaced create-before-delete when their namespace changes, and
+ *   the new `base` release cannot take over the CRDs and default validator the old one owns (Helm refuses objects
+ *   with another release's ownership annotations).
+ * - a cluster's `name`: it is the Pulumi name of its provider and its `clusterIdentifier`, so a new name replaces
+ *   the provider and everything bound to it, with new releases colliding with the old ones of the same names.
+ * - `exposure.mode`: it swaps the mesh's root CA (istiod's self-signed root vs the plug-in root), and mTLS between
+ *   pods holding certificates of the old and the new root fails until every pod restarts.
+ * - `clusters.external.istioSystem`: "create" -> "existing" would delete the created namespace, "existing" ->
+ *   "create" fails on the namespace that is there.
+ * Pure: the program reads the previous value through a StackReference to its own stack (`infra/program.ts`).
+ */
+import { z } from "zod";
+import type { MeshConfig } from "./model";
+import type { Problem } from "./validate";
+
+/** The stack output that carries the record. */
+export const DEPLOYED_CONFIG_OUTPUT = "deployedConfig";
+
+const deployedConfigSchema = z.object({
+  controlPlaneNamespace: z.string(),
+  exposureMode: z.enum(["hostname", "loadBalancer"]),
+  istioSystem: z.enum(["create", "existing"]),
+  /** The control plane's Istio version (`istio.version`). */
+  istioVersion: z.string(),
+  external: z.object({ name: z.string() }),
+  config: z.object({ name: z.string(), apiServer: z.string() }),
+  remotes: z.array(z.object({ name: z.string(), apiServer: z.string() })),
+});
+
+export type DeployedConfig = z.output<typeof deployedConfigSchema>;
+
+/** What the next run compares against. */
+export function deployedConfigOf(cfg: MeshConfig): DeployedConfig {
+  return {
+    controlPlaneNamespace: cfg.namespace,
+    exposureMode: cfg.exposure.mode,
+    istioSystem: cfg.external.istioSystem,
+    istioVersion: cfg.chart.version,
+    external: { name: cfg.external.name },
+    config: { name: cfg.configCluster.name, apiServer: cfg.configCluster.apiServer },
+    remotes: cfg.remotes.map((r) => ({ name: r.name, apiServer: r.apiServer })),
+  };
+}
+
+/**
+ * The previous record, from the stack output as the backend returns it: `undefined` before the first successful
+ * `pulumi up` (or after `pulumi destroy`), or for a record this program cannot read (then nothing is compared).
+ */
+export function parseDeployedConfig(output: unknown): DeployedConfig | undefined {
+  const parsed = deployedConfigSchema.safeParse(output);
+  return parsed.success ? parsed.data : undefined;
+}
+
+const IMMUTABLE_KEYS_DOC = "README: Immutable keys";
+
+/** `https://h`, `https://h/` and `https://h:443` are one API server. */
+function serverKey(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * Every change of a key the deployed stack cannot change, as a problem at that key, naming the deployed value, the
+ * new one and what to do instead. No previous record: nothing to compare.
+ */
+export function immutableKeyProblems(previous: DeployedConfig | undefined, cfg: MeshConfig): Problem[] {
+  if (!previous) return [];
+  const problems: Problem[] = [];
+  const was = (path: string, deployed: string, next: string, why: string, instead: string) =>
+    problems.push({ path, message: `is "${next}", but the deployed stack has "${deployed}"; ${why}. ${instead} (${IMMUTABLE_KEYS_DOC})` });
+
+  if (previous.controlPlaneNamespace !== cfg.namespace) {
+    was(
+      "mesh.controlPlaneNamespace",
+      previous.controlPlaneNamespace,
+      cfg.namespace,
+      "the control plane namespace cannot change on a deployed mesh (the new releases cannot take over the CRDs and webhooks of the old ones)",
+      `Keep "${previous.controlPlaneNamespace}", or deploy the new namespace as a new stack and move workloads to it`,
+    );
+  }
+  if (previous.exposureMode !== cfg.exposure.mode) {
+    was(
+      "exposure.mode",
+      previous.exposureMode,
+      cfg.exposure.mode,
+      "switching replaces the mesh's root CA, and mTLS between workloads of the old and the new root fails until every pod restarts",
+      `Keep "${previous.exposureMode}", or deploy the other mode as a new stack and move workloads to it`,
+    );
+  }
+  if (previous.istioSystem !== cfg.external.istioSystem) {
+    was(
+      "clusters.external.istioSystem",
+      previous.istioSystem,
+      cfg.external.istioSystem,
+      previous.istioSystem === "create"
+        ? "the program created istio-system, and would delete it (with the gateway and its certificate) to stop owning it"
+        : "istio-system exists and the program cannot create it",
+      previous.istioSystem === "create"
+        ? `Keep "create", or first remove the namespace from the stack's state without deleting it (pulumi state delete <its URN>)`
+        : `Keep "existing"`,
+    );
+  }
+  const rename = (path: string, deployed: string, next: string) =>
+    was(
+      path,
+      deployed,
+      next,
+      "a cluster's name is its Istio cluster ID and the identity of its provider, so a new name would replace everything in that cluster",
+      `Keep "${deployed}"`,
+    );
+  if (previous.external.name !== cfg.external.name) rename("clusters.external.name", previous.external.name, cfg.external.name);
+  if (previous.config.name !== cfg.configCluster.name) rename("clusters.config.name", previous.config.name, cfg.configCluster.name);
+  // A further remote is known by its API server: the same server under another name is a rename; a new server is a
+  // new cluster (removing a remote and adding another is a normal change).
+  const deployedRemotes = new Map(previous.remotes.map((r) => [serverKey(r.apiServer), r.name]));
+  cfg.remotes.forEach((remote, i) => {
+    const deployedName = deployedRemotes.get(serverKey(remote.apiServer));
+    if (deployedName !== undefined && deployedName !== remote.name) {
+      was(
+        `clusters.remotes[${i}].name`,
+        deployedName,
+        remote.name,
+        `the cluster at ${remote.apiServer} is deployed as "${deployedName}"; a cluster's name is its Istio cluster ID and the identity of its provider`,
+        `Keep "${deployedName}", or remove the cluster in one \`pulumi up\` and add it under the new name in the next`,
+      );
+    }
+  });
+  return problems;
+}
