@@ -1,7 +1,8 @@
 /**
  * Issue 8, bad input: every broken stack file in fixtures/bad-stacks fails before any resource is registered,
  * with exactly the messages its `# expect:` lines give (each naming the stack file and key path), and never
- * prints a secret value.
+ * prints a secret value. A fixture with a `# deployed-outputs: <json>` line is the next `pulumi up` of a stack
+ * whose last one recorded those outputs (issue 12, immutable keys): it fails after reading them and nothing else.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
@@ -13,6 +14,8 @@ const DIR = path.join(__dirname, "fixtures", "bad-stacks");
 /** Values planted in the corpus that must never be echoed. */
 const PLANTED_SECRETS = ["hunter2-mirror-password", "PLAIN-TEXT-KEY", "PLAIN-ADMIN-TOKEN", "s3cr3t-api-password"];
 
+const DEPLOYED_OUTPUTS = "# deployed-outputs: ";
+
 const files = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort();
 
 test("the corpus has at least 30 broken stacks", () => {
@@ -22,18 +25,21 @@ test("the corpus has at least 30 broken stacks", () => {
 for (const file of files) {
   test(`bad stack ${file}`, async () => {
     const full = path.join(DIR, file);
-    const expected = readFileSync(full, "utf8")
+    const text = readFileSync(full, "utf8");
+    const expected = text
       .split("\n")
       .filter((l) => l.startsWith("# expect: "))
       .map((l) => `${full}: ${l.slice("# expect: ".length)}`);
     assert.ok(expected.length > 0, "the fixture states what it must produce");
+    const deployedLine = text.split("\n").find((l) => l.startsWith(DEPLOYED_OUTPUTS));
+    const deployedOutputs = deployedLine ? (JSON.parse(deployedLine.slice(DEPLOYED_OUTPUTS.length)) as Record<string, unknown>) : undefined;
 
-    const result = await renderStack({ stack: "test", configFile: full });
+    const result = await renderStack({ stack: "test", configFile: full, ...(deployedOutputs ? { deployedOutputs } : {}) });
     assert.equal(result.ok, false, "the config is rejected");
     if (result.ok) return;
-    assert.equal(result.registered, 0, "nothing was registered");
+    assert.equal(result.registered, deployedOutputs ? 1 : 0, deployedOutputs ? "only the read of the deployed outputs" : "nothing was registered");
     assert.deepEqual([...result.problems].sort(), [...expected].sort());
-    const text = result.problems.join("\n");
-    for (const secret of PLANTED_SECRETS) assert.ok(!text.includes(secret), `"${secret}" must not be printed`);
+    const printed = result.problems.join("\n");
+    for (const secret of PLANTED_SECRETS) assert.ok(!printed.includes(secret), `"${secret}" must not be printed`);
   });
 }
