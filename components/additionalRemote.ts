@@ -10,7 +10,7 @@ import type { ChartSource } from "../infra/config/model";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
 import { RemoteSecret } from "./remoteSecret";
-import { remoteBaseValues, remoteIstiodValues, type ExposureMode } from "./remoteValues";
+import { remoteBaseValues, remoteIstiodValues, remoteValuesInput, type ExposureMode } from "./remoteValues";
 import { injectionUrl } from "./urls";
 
 export interface AdditionalRemoteArgs {
@@ -43,14 +43,7 @@ export class AdditionalRemote extends pulumi.ComponentResource {
     super(typeToken("AdditionalRemote"), name, {}, opts);
     const provider = args.provider;
     const keep = protection(args.protect);
-    const values = {
-      address: args.address,
-      mode: args.mode,
-      namespace: args.namespace,
-      cluster: args.clusterName,
-      network: args.network,
-      chartVersion: args.chart.version,
-    };
+    const values = remoteValuesInput(args);
 
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-${args.namespace}`,

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { ChartSource } from "../infra/config/model";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
-import { configClusterBaseValues, configClusterIstiodValues, type ExposureMode } from "./remoteValues";
+import { configClusterBaseValues, configClusterIstiodValues, remoteValuesInput, type ExposureMode } from "./remoteValues";
 import { injectionUrl, validationUrl } from "./urls";
 
 export interface RemoteConfigClusterArgs {
@@ -37,14 +37,7 @@ export class RemoteConfigCluster extends pulumi.ComponentResource {
   constructor(name: string, args: RemoteConfigClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(typeToken("RemoteConfigCluster"), name, {}, opts);
     const keep = protection(args.protect);
-    const values = {
-      address: args.address,
-      mode: args.mode,
-      namespace: args.namespace,
-      cluster: args.clusterName,
-      network: args.network,
-      chartVersion: args.chart.version,
-    };
+    const values = remoteValuesInput(args);
 
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-${args.namespace}`,

@@ -21,6 +21,25 @@ export interface RemoteValuesInput {
   chartVersion: string;
 }
 
+/** What a remote cluster's component knows, as the values builders take it. */
+export function remoteValuesInput(args: {
+  address: pulumi.Input<string>;
+  mode: ExposureMode;
+  namespace: string;
+  clusterName: string;
+  network: string;
+  chart: { version: string };
+}): RemoteValuesInput {
+  return {
+    address: args.address,
+    mode: args.mode,
+    namespace: args.namespace,
+    cluster: args.clusterName,
+    network: args.network,
+    chartVersion: args.chart.version,
+  };
+}
+
 /**
  * How the injection webhook reaches istiod. hostname mode: a URL on the public name (the certificate is publicly
  * trusted, so no CA bundle). loadBalancer mode: a path on the in-cluster `istiod` Service that
