@@ -70,7 +70,7 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
   const configProvider = providerFor(providers, config);
   const configCluster = new RemoteConfigCluster(
     config.name,
-    { chart: cfg.chart, namespace: ns, clusterName: config.name, network: config.network, address, mode, protect: cfg.protect },
+    { chart: config.chart, crdsChart: cfg.chart, namespace: ns, clusterName: config.name, network: config.network, address, mode, protect: cfg.protect },
     { provider: configProvider },
   );
 
@@ -114,14 +114,14 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
       cluster.gateways.ingress || cluster.gateways.egress
         ? new MeshGateways(
             cluster.name,
-            { chart: cfg.chart, namespace, ingress: cluster.gateways.ingress, egress: cluster.gateways.egress, injectionReady },
+            { chart: cluster.chart, namespace, ingress: cluster.gateways.ingress, egress: cluster.gateways.egress, injectionReady },
             { provider },
           )
         : undefined;
     if (cfg.eastWestGateways) {
       new EastWestGateway(
         cluster.name,
-        { chart: cfg.chart, namespace, network: cluster.network, exposeServices: isConfig, injectionReady, crds },
+        { chart: cluster.chart, namespace, network: cluster.network, exposeServices: isConfig, injectionReady, crds },
         { provider },
       );
     }
@@ -150,7 +150,7 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
   for (const remote of cfg.remotes) {
     const remoteProvider = providerFor(providers, remote);
     const added = new AdditionalRemote(remote.name, {
-      chart: cfg.chart,
+      chart: remote.chart,
       namespace: ns,
       clusterName: remote.name,
       network: remote.network,

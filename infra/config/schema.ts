@@ -133,6 +133,8 @@ export const remoteClusterSchema = z.strictObject({
   apiServer: apiServerUrl,
   network: networkName,
   gateways: clusterGateways.prefault({}),
+  /** This cluster's chart version (`base`, `istiod`, gateways); unset, it follows `istio.version`. */
+  istioVersion: istioVersion.optional(),
 });
 
 export const configSchema = z.strictObject({
