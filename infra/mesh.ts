@@ -6,6 +6,11 @@
  *   then, per remote, what is injected: MeshGateways, EastWestGateway, SampleApps.
  *
  * Remotes never wait for each other: only the control plane is a shared prerequisite.
+ *
+ * The same edges order an upgrade (`istio.version` changed, README "Upgrading Istio"): the config cluster's `base`
+ * (the CRDs, always at the control plane's version) and `istiod` first, because the external istiod waits for the
+ * `istiod` service account; then the external control plane; then every further remote's charts and every gateway.
+ * The config cluster's `istiod` cannot come after the external istiod: that would be a cycle with the first install.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AdditionalRemote } from "../components/additionalRemote";
@@ -70,6 +75,7 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
   const configProvider = providerFor(providers, config);
   const configCluster = new RemoteConfigCluster(
     config.name,
+    // Its CRDs follow the control plane whatever the cluster's own version: the external istiod reads them.
     { chart: config.chart, crdsChart: cfg.chart, namespace: ns, clusterName: config.name, network: config.network, address, mode, protect: cfg.protect },
     { provider: configProvider },
   );
@@ -96,7 +102,8 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
     rotation: cfg.remoteSecretRotation,
     protect: cfg.protect,
   }, { provider: external });
-  // The control plane every injected pod depends on: the injection webhook fails closed until it answers.
+  // The control plane every injected pod depends on (the injection webhook fails closed until it answers), and
+  // every further remote's charts wait for (the data plane moves after its control plane).
   const controlPlane: pulumi.Resource[] = [cpGateway.gateway, externalIstiod];
 
   const remotes: Record<string, RemoteOutputs> = {};
@@ -163,6 +170,7 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
       externalNamespace: externalIstiod.namespace.metadata.name,
       rotation: cfg.remoteSecretRotation,
       protect: cfg.protect,
+      controlPlane,
     }, { provider: remoteProvider });
     remotes[remote.name] = {
       role: "remote",

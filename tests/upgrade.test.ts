@@ -1,16 +1,18 @@
 /**
  * Issue 16, upgrades: each release at its cluster's version in a mixed-version mesh (the control plane at 1.29.6,
- * one remote pinned at 1.28.10).
+ * one remote pinned at 1.28.10), and the order one `pulumi up` gives when `istio.version` changes: the config
+ * cluster's CRDs, then the external control plane, then the remotes, with the first install's order kept.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import type { Rendered } from "../render/model";
+import { criticalPath } from "../bench/criticalPath";
+import type { Rendered, RenderedResource } from "../render/model";
 import { renderStack } from "../render/run";
 import { crdVersionsByCluster, unknownValuePaths } from "./support/checks";
 import { evaluationOf, helmReleases } from "./support/objects";
-import { expectRendered, ofType, RELEASE, renderText } from "./support/render";
+import { expectRendered, named, ofType, RELEASE, renderShipped, renderText, transitiveDependencies, waitsFor } from "./support/render";
 
 const MIXED_FILE = path.join(__dirname, "fixtures", "stacks", "mixed-versions.yaml");
 const MIXED = readFileSync(MIXED_FILE, "utf8");
@@ -68,4 +70,46 @@ test("chart keys are checked against the release's own version: a 1.30-only valu
   const withReaderRbac = { ...base, values: { ...base.values, global: { ...global, enableReaderRBAC: true } } };
   assert.deepEqual(unknownValuePaths(withReaderRbac, "1.30.3"), [], "the key exists in 1.30");
   assert.deepEqual(unknownValuePaths(withReaderRbac, withReaderRbac.version), [`${base.urn}: base 1.28.10 has no value "global.enableReaderRBAC"`]);
+});
+
+/** The ordering rules of an upgrade, which must also leave the first install's order intact. */
+function assertUpgradeOrder(r: Rendered, external: string, config: string, furtherRemotes: readonly string[]) {
+  const release = (name: string) => named(r, RELEASE, name);
+  const externalIstiod = r.resources.find((x) => x.type === RELEASE && x.urn.includes("ExternalIstiod$") && x.name === `${external}-istiod`)!;
+  assert.ok(externalIstiod, "the external istiod release");
+  const controlPlaneGateway = release(`${external}-istio-ingressgateway`);
+
+  // 1. The config cluster's CRDs (and its istiod, which holds the service account) before the external istiod.
+  assert.ok(waitsFor(r, externalIstiod, release(`${config}-istio-base`)), "external istiod after the config cluster's CRDs");
+  assert.ok(waitsFor(r, externalIstiod, release(`${config}-istiod`)), "external istiod after the istiod service account (first install)");
+  assert.ok(!waitsFor(r, release(`${config}-istiod`), externalIstiod), "no cycle: the config cluster's istiod never waits for the external istiod");
+
+  // 2. Then the remotes: every further remote's charts and every gateway after the external control plane.
+  for (const name of furtherRemotes) {
+    for (const chart of [`${name}-istio-base`, `${name}-istiod`]) {
+      assert.ok(waitsFor(r, release(chart), externalIstiod), `${chart} after the external istiod`);
+      assert.ok(waitsFor(r, release(chart), controlPlaneGateway), `${chart} after the control plane gateway`);
+    }
+  }
+  const gateways = ofType(r, RELEASE).filter((x) => x.cluster !== external && String(x.inputs.chart).endsWith("gateway"));
+  assert.ok(gateways.length > 0);
+  for (const g of gateways) assert.ok(waitsFor(r, g, externalIstiod), `${g.name} after the external istiod`);
+
+  // Nothing of the control plane waits for a further remote, so adding or upgrading one never holds it up.
+  const further = new Set(r.resources.filter((x) => x.cluster !== null && furtherRemotes.includes(x.cluster)).map((x) => x.urn));
+  const controlPlane: RenderedResource[] = [externalIstiod, controlPlaneGateway, release(`${config}-istio-base`), release(`${config}-istiod`)];
+  for (const x of controlPlane) assert.deepEqual([...transitiveDependencies(r, x)].filter((u) => further.has(u)), [], `${x.name} waits for no further remote`);
+
+  // And the graph the engine walks has no cycle (criticalPath throws on one).
+  assert.ok(criticalPath(r.resources.map((x) => ({ urn: x.urn, dependsOn: x.dependsOn }))).length > 0);
+}
+
+test("order within one pulumi up: config cluster CRDs, then the external control plane, then the remotes (mixed versions)", async () => {
+  const { rendered: r } = expectRendered(await renderStack({ stack: "test", configFile: MIXED_FILE }));
+  assertUpgradeOrder(r, "external", "cluster1", ["cluster2", "cluster3"]);
+});
+
+test("order within one pulumi up: the same in the shipped prod stack", async () => {
+  const { rendered: r } = await renderShipped("prod");
+  assertUpgradeOrder(r, "cp-eu-west", "apps-eu-west", ["apps-us-east"]);
 });
