@@ -14,6 +14,7 @@ import {
   parseIstioVersion,
   SKEW_POLICY_URL,
   skewViolation,
+  versionChangeProblems,
 } from "../infra/config/versions";
 
 const v = (text: string) => {
@@ -150,5 +151,25 @@ test("control plane changes of more than one minor version are refused, with the
         `downgrades of 1 minor version at a time (${IN_PLACE_UPGRADE_URL}): go to 1.29 first`,
     },
   ]);
-  assert.equal(controlPlaneUpgradeProblems("1.30.3", "2.0.0").length, 1);
+  assert.deepEqual(controlPlaneUpgradeProblems("1.30.3", "2.0.0"), [
+    {
+      path: "istio.version",
+      message:
+        `"2.0.0" would move the control plane from the deployed 1.30.3 to another major version; Istio supports in-place upgrades ` +
+        `of 1 minor version at a time (${IN_PLACE_UPGRADE_URL})`,
+    },
+  ]);
+});
+
+test("a remote's own change is held to the same rule: an unpinned remote two minors behind cannot catch up in one step", () => {
+  // Legal on each side (1.27 is one behind 1.28; 1.29 equals the control plane), yet a two-minor jump for cluster2.
+  assert.deepEqual(versionChangeProblems("clusters.remotes[0].istioVersion", "cluster cluster2", "1.27.9", "1.29.6"), [
+    {
+      path: "clusters.remotes[0].istioVersion",
+      message:
+        `"1.29.6" would upgrade cluster cluster2 from the deployed 1.27.9 by 2 minor versions at once; Istio supports in-place ` +
+        `upgrades of 1 minor version at a time (${IN_PLACE_UPGRADE_URL}): go to 1.28 first`,
+    },
+  ]);
+  assert.deepEqual(versionChangeProblems("clusters.remotes[0].istioVersion", "cluster cluster2", "1.28.10", "1.29.6"), []);
 });

@@ -14,7 +14,6 @@
  *
  * Pure: no Pulumi runtime, so the config validation, `npm run verify` and the tests share it.
  */
-import { MIN_ISTIO_MINOR } from "./schema";
 import type { Problem } from "./validate";
 
 /** How far the control plane may be ahead of a data plane, and how far one in-place upgrade may go, in minors. */
@@ -72,14 +71,6 @@ export function compareIstioVersions(a: IstioVersion, b: IstioVersion): number {
 export function minorDistance(older: IstioVersion, newer: IstioVersion): number | undefined {
   return older.major === newer.major ? newer.minor - older.minor : undefined;
 }
-
-/** Whether the program supports this version at all: 1.24 or newer (`profile: remote` on `base` and `istiod`). */
-export function isSupportedVersion(v: IstioVersion): boolean {
-  return v.major === 1 && v.minor >= MIN_ISTIO_MINOR;
-}
-
-/** `1.28` of `1.28.10`. */
-export const minorOf = (v: IstioVersion): string => `${v.major}.${v.minor}`;
 
 /** How a data plane version breaks the skew policy against its control plane. */
 export type SkewViolation = { kind: "ahead" } | { kind: "behind"; minors: number | undefined };
@@ -142,28 +133,41 @@ export function clusterVersionProblems(controlPlane: string, clusters: readonly 
 }
 
 /**
- * A control plane change larger than Istio supports in place: more than one minor version up (or down) from the
- * deployed version. Unknown or unreadable previous versions (a first deployment) pass.
- * @param previousVersion the `istio.version` of the last deployment, when known
- * @param nextVersion the `istio.version` of this one
+ * A version change larger than Istio supports in place: more than one minor version up (or down) from the deployed
+ * version. Unknown or unreadable previous versions (a first deployment) pass.
+ * @param path the key the next version comes from, for the message
+ * @param subject what changes, for the message: "the control plane", "cluster cluster2"
  */
-export function controlPlaneUpgradeProblems(previousVersion: string | undefined, nextVersion: string): Problem[] {
+export function versionChangeProblems(path: string, subject: string, previousVersion: string | undefined, nextVersion: string): Problem[] {
   const previous = previousVersion === undefined ? undefined : parseIstioVersion(previousVersion);
   const next = parseIstioVersion(nextVersion);
   if (!previous || !next) return [];
   const distance = minorDistance(previous, next);
   if (distance !== undefined && Math.abs(distance) <= MAX_MINOR_SKEW) return [];
   if (distance === undefined) {
-    return [{ path: "istio.version", message: `"${nextVersion}" is another major version than the deployed ${previousVersion}; Istio supports in-place upgrades of ${MAX_MINOR_SKEW} minor version at a time (${IN_PLACE_UPGRADE_URL})` }];
+    const message =
+      `"${nextVersion}" would move ${subject} from the deployed ${previousVersion} to another major version; ` +
+      `Istio supports in-place upgrades of ${MAX_MINOR_SKEW} minor version at a time (${IN_PLACE_UPGRADE_URL})`;
+    return [{ path, message }];
   }
   const direction = distance > 0 ? "upgrade" : "downgrade";
   const step = distance > 0 ? `${previous.major}.${previous.minor + 1}` : `${previous.major}.${previous.minor - 1}`;
   return [
     {
-      path: "istio.version",
+      path,
       message:
-        `"${nextVersion}" would ${direction} the control plane from the deployed ${previousVersion} by ${Math.abs(distance)} minor versions at once; ` +
+        `"${nextVersion}" would ${direction} ${subject} from the deployed ${previousVersion} by ${Math.abs(distance)} minor versions at once; ` +
         `Istio supports in-place ${direction}s of ${MAX_MINOR_SKEW} minor version at a time (${IN_PLACE_UPGRADE_URL}): go to ${step} first`,
     },
   ];
+}
+
+/**
+ * A control plane change larger than Istio supports in place (`istio.version` more than one minor version from the
+ * deployed one). For the program to call with the `istio.version` of the last deployment, before anything registers.
+ * @param previousVersion the `istio.version` of the last deployment, when known
+ * @param nextVersion the `istio.version` of this one
+ */
+export function controlPlaneUpgradeProblems(previousVersion: string | undefined, nextVersion: string): Problem[] {
+  return versionChangeProblems("istio.version", "the control plane", previousVersion, nextVersion);
 }
