@@ -23,8 +23,8 @@ export interface RemoteCluster extends ClusterRef {
   network: string;
   gateways: { ingress: boolean; egress: boolean };
   /**
-   * This cluster's charts: its `istio.version` pin (`istioVersion`), else the control plane's. For the config
-   * cluster, all but `base`: its CRDs are the control plane's (`MeshConfig.chart`).
+   * This cluster's charts: its `istioVersion`, else the control plane's `istio.version`. For the config cluster,
+   * all but `base`: its CRDs are the control plane's (`MeshConfig.chart`).
    */
   chart: ChartSource;
 }

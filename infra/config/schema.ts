@@ -133,7 +133,7 @@ export const remoteClusterSchema = z.strictObject({
   apiServer: apiServerUrl,
   network: networkName,
   gateways: clusterGateways.prefault({}),
-  /** This cluster's chart version (`base`, `istiod`, gateways); unset, it follows `istio.version`. */
+  /** This cluster's chart version (`istiod`, gateways, a further remote's `base`); unset, it follows `istio.version`. */
   istioVersion: istioVersion.optional(),
 });
 
