@@ -14,6 +14,7 @@ import { remoteBaseValues, remoteIstiodValues, remoteValuesInput, type ExposureM
 import { injectionUrl } from "./urls";
 
 export interface AdditionalRemoteArgs {
+  /** This cluster's charts: its `istioVersion`, else the control plane's. */
   chart: ChartSource;
   namespace: string;
   clusterName: string;
@@ -30,6 +31,12 @@ export interface AdditionalRemoteArgs {
   externalNamespace: pulumi.Input<string>;
   rotation: string;
   protect: boolean;
+  /**
+   * The external control plane (its istiod and the gateway in front of it). This cluster's charts wait for it, so
+   * a `pulumi up` that changes `istio.version` upgrades the control plane before the data plane it serves, as
+   * Istio's skew policy needs (README: Upgrading Istio). Nothing in the control plane waits for a further remote.
+   */
+  controlPlane: pulumi.Resource[];
 }
 
 export class AdditionalRemote extends pulumi.ComponentResource {
@@ -54,7 +61,8 @@ export class AdditionalRemote extends pulumi.ComponentResource {
     this.base = new k8s.helm.v3.Release(
       `${name}-istio-base`,
       chartReleaseArgs({ chart: "base", source: args.chart, releaseName: "istio-base", namespace, values: remoteBaseValues(values) }),
-      { parent: this, provider, ...keep },
+      // `istiod` waits for `base`, so this orders the whole cluster after the control plane.
+      { parent: this, provider, dependsOn: args.controlPlane, ...keep },
     );
     this.istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,

@@ -11,7 +11,13 @@ import { configClusterBaseValues, configClusterIstiodValues, remoteValuesInput, 
 import { injectionUrl, validationUrl } from "./urls";
 
 export interface RemoteConfigClusterArgs {
+  /** This cluster's charts (`istiod`): its `istioVersion`, else the control plane's. */
   chart: ChartSource;
+  /**
+   * The chart of `base`, Istio's CRDs, which the external istiod reads: always the control plane's, so they never
+   * lag it (Istio upgrades CRDs before istiod: https://istio.io/latest/docs/setup/upgrade/helm/).
+   */
+  crdsChart: ChartSource;
   /** The control plane namespace, `external-istiod` in the guide. */
   namespace: string;
   /** The cluster's name in the mesh (`REMOTE_CLUSTER_NAME`), the external istiod's `CLUSTER_ID`. */
@@ -47,7 +53,7 @@ export class RemoteConfigCluster extends pulumi.ComponentResource {
     const namespace = this.namespace.metadata.name;
     this.base = new k8s.helm.v3.Release(
       `${name}-istio-base`,
-      chartReleaseArgs({ chart: "base", source: args.chart, releaseName: "istio-base", namespace, values: configClusterBaseValues(values) }),
+      chartReleaseArgs({ chart: "base", source: args.crdsChart, releaseName: "istio-base", namespace, values: configClusterBaseValues({ ...values, chartVersion: args.crdsChart.version }) }),
       { parent: this, ...keep },
     );
     this.istiod = new k8s.helm.v3.Release(

@@ -6,6 +6,12 @@
  *   then, per remote, what is injected: MeshGateways, EastWestGateway, SampleApps.
  *
  * Remotes never wait for each other: only the control plane is a shared prerequisite.
+ *
+ * An upgrade (`istio.version` changed on a deployed mesh, README "Upgrading Istio") keeps these edges and adds one:
+ * the config cluster's `base` (the CRDs, always at the control plane's version) and `istiod` first, because the
+ * external istiod waits for the `istiod` service account; then the external control plane; then every further
+ * remote's charts (the added edge, `MeshOrder`) and every gateway. The config cluster's `istiod` cannot come after
+ * the external istiod: that would be a cycle with the first install.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AdditionalRemote } from "../components/additionalRemote";
@@ -54,7 +60,17 @@ function controlPlaneExposure(cfg: MeshConfig, secrets: MeshSecrets): ControlPla
   };
 }
 
-export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets: MeshSecrets): MeshOutputs {
+/** How this run orders what it changes. */
+export interface MeshOrder {
+  /**
+   * The control plane's version changes on a deployed mesh: every further remote's charts wait for the external
+   * control plane (the data plane moves after its control plane). A first install does not wait: nothing there is
+   * injected, and the remotes' charts install alongside the control plane (its webhooks fail closed only for pods).
+   */
+  upgradingControlPlane: boolean;
+}
+
+export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets: MeshSecrets, order: MeshOrder): MeshOutputs {
   const external = providerFor(providers, cfg.external);
   const mode = cfg.exposure.mode;
   const ns = cfg.namespace;
@@ -70,7 +86,8 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
   const configProvider = providerFor(providers, config);
   const configCluster = new RemoteConfigCluster(
     config.name,
-    { chart: cfg.chart, namespace: ns, clusterName: config.name, network: config.network, address, mode, protect: cfg.protect },
+    // Its CRDs follow the control plane whatever the cluster's own version: the external istiod reads them.
+    { chart: config.chart, crdsChart: cfg.chart, namespace: ns, clusterName: config.name, network: config.network, address, mode, protect: cfg.protect },
     { provider: configProvider },
   );
 
@@ -96,7 +113,8 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
     rotation: cfg.remoteSecretRotation,
     protect: cfg.protect,
   }, { provider: external });
-  // The control plane every injected pod depends on: the injection webhook fails closed until it answers.
+  // The control plane every injected pod depends on (the injection webhook fails closed until it answers), and
+  // every further remote's charts wait for (the data plane moves after its control plane).
   const controlPlane: pulumi.Resource[] = [cpGateway.gateway, externalIstiod];
 
   const remotes: Record<string, RemoteOutputs> = {};
@@ -114,21 +132,21 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
       cluster.gateways.ingress || cluster.gateways.egress
         ? new MeshGateways(
             cluster.name,
-            { chart: cfg.chart, namespace, ingress: cluster.gateways.ingress, egress: cluster.gateways.egress, injectionReady },
+            { chart: cluster.chart, namespace, ingress: cluster.gateways.ingress, egress: cluster.gateways.egress, injectionReady },
             { provider },
           )
         : undefined;
     if (cfg.eastWestGateways) {
       new EastWestGateway(
         cluster.name,
-        { chart: cfg.chart, namespace, network: cluster.network, exposeServices: isConfig, injectionReady, crds },
+        { chart: cluster.chart, namespace, network: cluster.network, exposeServices: isConfig, injectionReady, crds },
         { provider },
       );
     }
     if (cfg.samples) {
       new SampleApps(
         cluster.name,
-        { istioVersion: cfg.chart.version, helloworldVersion: isConfig ? "v1" : "v2", exposeThroughIngress: isConfig, injectionReady, crds },
+        { istioVersion: cluster.chart.version, helloworldVersion: isConfig ? "v1" : "v2", exposeThroughIngress: isConfig, injectionReady, crds },
         { provider },
       );
     }
@@ -150,7 +168,7 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
   for (const remote of cfg.remotes) {
     const remoteProvider = providerFor(providers, remote);
     const added = new AdditionalRemote(remote.name, {
-      chart: cfg.chart,
+      chart: remote.chart,
       namespace: ns,
       clusterName: remote.name,
       network: remote.network,
@@ -163,6 +181,7 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
       externalNamespace: externalIstiod.namespace.metadata.name,
       rotation: cfg.remoteSecretRotation,
       protect: cfg.protect,
+      controlPlane: order.upgradingControlPlane ? controlPlane : [],
     }, { provider: remoteProvider });
     remotes[remote.name] = {
       role: "remote",

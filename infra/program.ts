@@ -3,7 +3,14 @@
  * cannot take, then build the mesh.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOYED_CONFIG_OUTPUT, deployedConfigOf, immutableKeyProblems, parseDeployedConfig, type DeployedConfig } from "./config/deployed";
+import {
+  DEPLOYED_CONFIG_OUTPUT,
+  deployedConfigOf,
+  immutableKeyProblems,
+  parseDeployedConfig,
+  versionJumpProblems,
+  type DeployedConfig,
+} from "./config/deployed";
 import { CONFIG_NAMESPACE, ConfigError, loadMeshConfig } from "./config/load";
 import { formatProblems } from "./config/validate";
 import { buildMesh, type MeshOutputs } from "./mesh";
@@ -29,26 +36,47 @@ function thisStackName(): string {
   }
 }
 
+/** What the stack's last `pulumi up` left: nothing yet, outputs without our record (an older program), or the record. */
+export type PreviousDeployment = { kind: "none" } | { kind: "unrecorded" } | { kind: "recorded"; config: DeployedConfig };
+
 /**
- * The record of the last successful `pulumi up`, read through a StackReference to this same stack. The read
- * happens before anything else is registered and changes nothing; at that point the backend still holds the
- * previous deployment's outputs (this run's are registered when the program's outputs resolve, at its end).
+ * The last successful `pulumi up`, read through a StackReference to this same stack. The read happens before
+ * anything else is registered and changes nothing; at that point the backend still holds the previous
+ * deployment's outputs (this run's are registered when the program's outputs resolve, at its end).
  */
-async function previousDeployedConfig(): Promise<DeployedConfig | undefined> {
+async function previousDeployment(): Promise<PreviousDeployment> {
   const self = new pulumi.StackReference("deployed-config", { name: thisStackName() });
-  const details = await self.getOutputDetails(DEPLOYED_CONFIG_OUTPUT);
-  return parseDeployedConfig(details.value ?? details.secretValue);
+  const [record, address] = await Promise.all([
+    self.getOutputDetails(DEPLOYED_CONFIG_OUTPUT),
+    // Every deployment of this program, before the record too, exported the control plane address.
+    self.getOutputDetails("EXTERNAL_ISTIOD_ADDR"),
+  ]);
+  const config = parseDeployedConfig(record.value ?? record.secretValue);
+  if (config) return { kind: "recorded", config };
+  return (address.value ?? address.secretValue) !== undefined ? { kind: "unrecorded" } : { kind: "none" };
+}
+
+/**
+ * Whether this run changes the control plane's version on a deployed mesh: then the remotes' charts wait for the
+ * control plane (README "Upgrading Istio"). Unknown for a stack deployed before the record existed: assumed.
+ */
+export function upgradesControlPlane(previous: PreviousDeployment, version: string): boolean {
+  if (previous.kind === "none") return false;
+  return previous.kind === "unrecorded" || previous.config.istioVersion !== version;
 }
 
 export async function program(options: ProgramOptions = {}): Promise<StackOutputs> {
   const cfg = loadMeshConfig(options.source);
-  const refused = immutableKeyProblems(await previousDeployedConfig(), cfg);
+  const previous = await previousDeployment();
+  const deployed = previous.kind === "recorded" ? previous.config : undefined;
+  const refused = [...immutableKeyProblems(deployed, cfg), ...versionJumpProblems(deployed, cfg)];
   if (refused.length > 0) throw new ConfigError(formatProblems(cfg.source, refused));
 
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const providers = createProviders(cfg, cfg.kubeconfigInConfig ? config.requireSecret("kubeconfig") : undefined);
   const createTls = cfg.exposure.mode === "hostname" && cfg.exposure.tls.create;
   const secrets = createTls ? { tlsCertificate: config.requireSecret("tlsCertificate"), tlsKey: config.requireSecret("tlsKey") } : {};
-  const mesh = withoutPromiseStackTraces(() => buildMesh(cfg, providers, secrets));
+  const order = { upgradingControlPlane: upgradesControlPlane(previous, cfg.chart.version) };
+  const mesh = withoutPromiseStackTraces(() => buildMesh(cfg, providers, secrets, order));
   return { ...mesh, [DEPLOYED_CONFIG_OUTPUT]: deployedConfigOf(cfg) };
 }

@@ -1,15 +1,28 @@
 /**
- * Checks that hold for every rendered stack: the shipped dev and prod stacks and generated topologies, against
- * the charts and CRDs of every Istio version in ../shared/istio. And proof that each check catches its mistake.
+ * Checks that hold for every rendered stack: the shipped dev and prod stacks, generated topologies and a
+ * mixed-version mesh, each Helm release against the chart data of its own version and each Istio object against
+ * the CRDs of its cluster; together the scenarios cover every Istio version in ../shared/istio. And proof that
+ * each check catches its mistake.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import * as path from "node:path";
 import { stringify } from "yaml";
 import * as k8s from "@pulumi/kubernetes";
 import { evaluate } from "../render/evaluate";
 import { toRendered } from "../render/model";
 import type { RenderResult } from "../render/run";
-import { duplicateObjects, duplicateUrns, gatewaySchemaViolations, providerProblems, schemaViolations, unboundResources, unknownValuePaths } from "./support/checks";
+import { renderStack } from "../render/run";
+import {
+  duplicateObjects,
+  duplicateUrns,
+  gatewaySchemaViolations,
+  providerProblems,
+  schemaViolations,
+  schemaViolationsByCluster,
+  unboundResources,
+  unknownValuePaths,
+} from "./support/checks";
 import { ISTIO_VERSIONS } from "./support/istioData";
 import { clusterObjects, evaluationOf, helmReleases } from "./support/objects";
 import { expectRendered, renderShipped, renderText, renderTopology } from "./support/render";
@@ -60,7 +73,15 @@ const scenarios: Scenario[] = [
     render: () => renderTopology({ remoteClusters: 3, networks: 3, mode: "loadBalancer", samples: true, istioVersion: "1.30.3" }),
     clusters: generated(3),
   },
+  {
+    name: "mixed versions: control plane at 1.29.6, one remote pinned at 1.28.10",
+    render: () => renderStack({ stack: "test", configFile: path.join(__dirname, "fixtures", "stacks", "mixed-versions.yaml") }),
+    clusters: ["external", "cluster1", "cluster2", "cluster3"],
+  },
 ];
+
+/** The chart versions the scenarios' releases were checked against. */
+const checkedVersions = new Set<string>();
 
 for (const scenario of scenarios) {
   test(`cross-cutting checks: ${scenario.name}`, async (t) => {
@@ -80,23 +101,29 @@ for (const scenario of scenarios) {
     await t.test("URNs are unique", () => assert.deepEqual(duplicateUrns(rendered), []));
     await t.test("no two resources own the same object", () => assert.deepEqual(duplicateObjects(rendered), []));
 
-    for (const version of ISTIO_VERSIONS) {
-      await t.test(`objects are valid against Kubernetes and Istio ${version} schemas`, async () => {
-        assert.deepEqual(await schemaViolations(clusterObjects(ev), version), []);
-      });
-      await t.test(`every Helm value exists in the Istio ${version} charts`, () => {
-        const releases = helmReleases(ev);
-        assert.ok(releases.length >= 3);
-        assert.deepEqual(releases.flatMap((r) => unknownValuePaths(r, version)), []);
-      });
-      await t.test(`gateway values are valid against the Istio ${version} gateway schema`, () => {
-        const gateways = helmReleases(ev).filter((r) => r.chart === "gateway");
-        assert.ok(gateways.length >= 1);
-        assert.deepEqual(gateways.flatMap((r) => gatewaySchemaViolations(r, version)), []);
-      });
-    }
+    const releases = helmReleases(ev);
+    for (const r of releases) checkedVersions.add(r.version);
+    await t.test("every Helm release has chart data for its version", () => {
+      assert.ok(releases.length >= 3);
+      assert.deepEqual(releases.filter((r) => !(ISTIO_VERSIONS as readonly string[]).includes(r.version)).map((r) => `${r.urn}: ${r.version}`), []);
+    });
+    await t.test("objects are valid against Kubernetes schemas and the Istio CRDs of their cluster", async () => {
+      assert.deepEqual(await schemaViolationsByCluster(clusterObjects(ev), rendered), []);
+    });
+    await t.test("every Helm value exists in the chart of the release's own version", () => {
+      assert.deepEqual(releases.flatMap((r) => unknownValuePaths(r, r.version)), []);
+    });
+    await t.test("gateway values are valid against the gateway schema of the release's own version", () => {
+      const gateways = releases.filter((r) => r.chart === "gateway");
+      assert.ok(gateways.length >= 1);
+      assert.deepEqual(gateways.flatMap((r) => gatewaySchemaViolations(r, r.version)), []);
+    });
   });
 }
+
+test("the scenarios check releases against every Istio version with chart data", () => {
+  assert.deepEqual([...checkedVersions].sort(), [...ISTIO_VERSIONS].sort());
+});
 
 test("the checks catch what they are for", async (t) => {
   const result = expectRendered(await renderShipped("prod"));

@@ -142,8 +142,8 @@ test("the deployed record is a stack output, read back through a StackReference 
     istioSystem: "existing",
     istioVersion: "1.28.10",
     external: { name: "cp-eu-west" },
-    config: { name: "apps-eu-west", apiServer: "https://34.76.10.21" },
-    remotes: [{ name: "apps-us-east", apiServer: "https://35.196.44.7" }],
+    config: { name: "apps-eu-west", apiServer: "https://34.76.10.21", istioVersion: "1.28.10" },
+    remotes: [{ name: "apps-us-east", apiServer: "https://35.196.44.7", istioVersion: "1.28.10" }],
   });
   const [self] = ofType(r, STACK_REFERENCE);
   assert.equal(self?.inputs.name, "organization/istio-mesh/prod");
@@ -156,8 +156,30 @@ test("unchanged keys, a new remote and a removed remote render against the deplo
   assert.ok((await renderAgainst(deployed, topologyConfig({ ...BASE, remoteClusters: 5 }))).result.ok, "remotes added");
   assert.ok((await renderAgainst(deployed, topologyConfig({ ...BASE, remoteClusters: 1 }))).result.ok, "remotes removed");
   const newVersion = topologyConfig(BASE);
-  newVersion["istio-mesh:istio"] = { version: "1.30.3" };
-  assert.ok((await renderAgainst(deployed, newVersion)).result.ok, "a version change is not an immutable-key change");
+  newVersion["istio-mesh:istio"] = { version: "1.29.6" };
+  assert.ok((await renderAgainst(deployed, newVersion)).result.ok, "a one-minor upgrade is not an immutable-key change");
+});
+
+test("version moves larger than one in-place upgrade are refused against the recorded versions (issue 16)", async () => {
+  const deployed = await deployedOutputsOf(BASE); // everything at 1.28.10
+  const jump = topologyConfig(BASE);
+  jump["istio-mesh:istio"] = { version: "1.30.3" };
+  (jump["istio-mesh:clusters"] as { remotes: Record<string, unknown>[] }).remotes[0]!.istioVersion = "1.29.6";
+  const { file, result } = await renderAgainst(deployed, jump);
+  assert.deepEqual(refusal(result), [
+    `${file}: istio.version: "1.30.3" would upgrade the control plane from the deployed 1.28.10 by 2 minor versions at once; Istio supports in-place upgrades of 1 minor version at a time (https://istio.io/latest/docs/setup/upgrade/in-place/): go to 1.29 first`,
+  ], "the remote pinned one minor up is a supported step; the control plane's jump is not");
+  // A remote held back at 1.28 while the control plane went to 1.29 cannot follow it to 1.30 in one step.
+  const held = topologyConfig(BASE);
+  held["istio-mesh:istio"] = { version: "1.29.6" };
+  (held["istio-mesh:clusters"] as { remotes: Record<string, unknown>[] }).remotes[1]!.istioVersion = "1.28.10";
+  const heldDeployed = await deployedOutputsOf({ ...BASE, istioVersion: "1.29.6" });
+  (heldDeployed.deployedConfig as { remotes: { istioVersion: string }[] }).remotes[1]!.istioVersion = "1.28.10";
+  const next = topologyConfig({ ...BASE, istioVersion: "1.30.3" });
+  const second = await renderAgainst(heldDeployed, next);
+  assert.deepEqual(refusal(second.result), [
+    `${second.file}: istio.version: "1.30.3" would upgrade cluster remote-002 from the deployed 1.28.10 by 2 minor versions at once; Istio supports in-place upgrades of 1 minor version at a time (https://istio.io/latest/docs/setup/upgrade/in-place/): go to 1.29 first`,
+  ]);
 });
 
 test("a changed control plane namespace, exposure mode or istio-system ownership is refused with both values", async () => {

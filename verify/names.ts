@@ -12,6 +12,10 @@ export const ISTIO_SYSTEM = "istio-system";
 export const CONTROL_PLANE_GATEWAY = "istio-ingressgateway";
 /** Pods of every istiod Deployment carry `app: istiod`. */
 export const ISTIOD_APP = "istiod";
+/** istiod's container (its image is `pilot`), in the istiod chart's Deployment. */
+export const ISTIOD_CONTAINER = "discovery";
+/** The proxy container of a gateway pod (injected; `image: auto` in the gateway chart). */
+export const PROXY_CONTAINER = "istio-proxy";
 
 export const INGRESS_GATEWAY = "istio-ingressgateway";
 export const EGRESS_GATEWAY = "istio-egressgateway";

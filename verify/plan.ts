@@ -9,6 +9,7 @@ import { checkGateway, type GatewayExpectation } from "./checks/gateways";
 import { checkHelloworldVersions, type ExpectedVersion, type HelloAnswer } from "./checks/helloworld";
 import { checkInjectedPodsReady, checkPodsReady } from "./checks/pods";
 import { checkRemoteSecret } from "./checks/remoteSecrets";
+import { checkControlPlaneVersions, checkRemoteVersions } from "./checks/versions";
 import { checkInjectionWebhook, checkNoValidatingWebhooks, checkValidatingWebhooks, type WebhookTarget } from "./checks/webhooks";
 import type { ClusterReader } from "./kube/clusterReader";
 import * as names from "./names";
@@ -74,6 +75,24 @@ function externalChecks(input: PlanInput): Check[] {
         checkRemoteSecret(await reader.listSecretMetadata(cfg.namespace), { namespace: cfg.namespace, name, cluster: remote.name, multiCluster: !isConfig }),
     };
   });
+  const controlPlaneVersion = cfg.chart.version;
+  const versions: Check = {
+    cluster,
+    name: `Istio version ${controlPlaneVersion}`,
+    attempt: async () => {
+      const pods = (await Promise.all([reader.listPods(names.ISTIO_SYSTEM), reader.listPods(cfg.namespace)])).flat();
+      const workload = (namespace: string, app: string, container: string) => ({ label: `${namespace}/${app}`, namespace, app, container });
+      return checkControlPlaneVersions(
+        pods,
+        [
+          workload(names.ISTIO_SYSTEM, names.ISTIOD_APP, names.ISTIOD_CONTAINER),
+          workload(names.ISTIO_SYSTEM, names.CONTROL_PLANE_GATEWAY, names.PROXY_CONTAINER),
+          workload(cfg.namespace, names.ISTIOD_APP, names.ISTIOD_CONTAINER),
+        ],
+        controlPlaneVersion,
+      );
+    },
+  };
   return [
     podsReady(names.ISTIO_SYSTEM, names.ISTIOD_APP),
     podsReady(names.ISTIO_SYSTEM, names.CONTROL_PLANE_GATEWAY),
@@ -85,6 +104,7 @@ function externalChecks(input: PlanInput): Check[] {
     }),
     podsReady(cfg.namespace, names.ISTIOD_APP),
     ...secrets,
+    versions,
   ];
 }
 
@@ -141,6 +161,7 @@ function remoteChecks(input: PlanInput, remote: RemoteCluster): Check[] {
           attempt: async () => checkNoValidatingWebhooks(await reader.listValidatingWebhookConfigurations(), validators),
         },
     ...gatewaysOf(input, remote).map((g) => gatewayCheck(cluster, reader, g)),
+    remoteVersionCheck(input, remote, reader),
   ];
   if (cfg.samples) {
     const version: names.HelloworldVersion = isConfig ? "v1" : "v2";
@@ -152,6 +173,33 @@ function remoteChecks(input: PlanInput, remote: RemoteCluster): Check[] {
     checks.push(samplePods(`helloworld-${version}`, { app: "helloworld", version }), samplePods("sleep", { app: "sleep" }));
   }
   return checks;
+}
+
+/**
+ * The versions a remote runs: its charts at its own version (its `istioVersion`, else istio.version), its gateway
+ * proxies within Istio's skew of the control plane, and on the config cluster the CRDs at the control plane's.
+ */
+function remoteVersionCheck(input: PlanInput, remote: RemoteCluster, reader: ClusterReader): Check {
+  const { config: cfg } = input;
+  const isConfig = remote === cfg.configCluster;
+  const charts = remote.chart.version;
+  const controlPlane = cfg.chart.version;
+  const webhooks = names.webhookConfigNames(cfg.namespace);
+  return {
+    cluster: remote.name,
+    name: isConfig ? `Istio version ${charts}, CRDs ${controlPlane}` : `Istio version ${charts}`,
+    attempt: async () => {
+      const [injector, pods, validators] = await Promise.all([
+        reader.readMutatingWebhookConfiguration(webhooks.injection),
+        reader.listPods(cfg.namespace),
+        isConfig ? reader.listValidatingWebhookConfigurations() : Promise.resolve([]),
+      ]);
+      return checkRemoteVersions(
+        { injector, pods, ...(isConfig ? { crdsValidator: validators.find((v) => v.metadata?.name === names.DEFAULT_VALIDATOR) } : {}) },
+        { charts, controlPlane, namespace: cfg.namespace, gateways: gatewaysOf(input, remote).map((g) => g.name) },
+      );
+    },
+  };
 }
 
 /** `curl http://$GATEWAY_URL/hello` until every deployed version answered. */

@@ -5,19 +5,24 @@ import type { CheckOutcome } from "./runner";
 
 export interface JsonReport {
   ok: boolean;
-  checks: { cluster: string; name: string; ok: boolean; reason?: string }[];
+  checks: { cluster: string; name: string; ok: boolean; reason?: string; detail?: string }[];
 }
 
 export function toJsonReport(outcomes: readonly CheckOutcome[]): JsonReport {
   return {
     ok: outcomes.every((o) => o.ok),
-    checks: outcomes.map((o) => ({ cluster: o.cluster, name: o.name, ok: o.ok, ...(o.ok ? {} : { reason: o.reason ?? "failed" }) })),
+    checks: outcomes.map((o) => ({
+      cluster: o.cluster,
+      name: o.name,
+      ok: o.ok,
+      ...(o.ok ? (o.detail ? { detail: o.detail } : {}) : { reason: o.reason ?? "failed" }),
+    })),
   };
 }
 
 export function formatTable(outcomes: readonly CheckOutcome[]): string {
   const header = ["", "CLUSTER", "CHECK", "RESULT"];
-  const rows = outcomes.map((o) => [o.ok ? "✓" : "✗", o.cluster, o.name, o.ok ? "ok" : (o.reason ?? "failed")]);
+  const rows = outcomes.map((o) => [o.ok ? "✓" : "✗", o.cluster, o.name, o.ok ? (o.detail ? `ok: ${o.detail}` : "ok") : (o.reason ?? "failed")]);
   // The last column (reasons) is not padded: it is long and last on the line.
   const widths = [0, 1, 2].map((i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
   const line = (cells: string[]) =>

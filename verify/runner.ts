@@ -17,6 +17,8 @@ export interface CheckOutcome {
   name: string;
   ok: boolean;
   reason?: string;
+  /** What a passing check found, when it reports something (e.g. versions). */
+  detail?: string;
   attempts: number;
 }
 
@@ -52,7 +54,7 @@ async function runOne(check: Check, policy: RetryPolicy, deadline: number, progr
     const result = await attemptOnce(check, Math.min(Math.max(remaining, MIN_ATTEMPT_MS), MAX_ATTEMPT_MS));
     if (result.ok) {
       progress(`✓ ${label(check)}`);
-      return { cluster: check.cluster, name: check.name, ok: true, attempts };
+      return { cluster: check.cluster, name: check.name, ok: true, attempts, ...(result.detail ? { detail: result.detail } : {}) };
     }
     if (Date.now() + policy.intervalMs >= deadline) {
       progress(`✗ ${label(check)}: ${result.reason}`);

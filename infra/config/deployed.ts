@@ -15,8 +15,9 @@
  * Pure: the program reads the previous value through a StackReference to its own stack (`infra/program.ts`).
  */
 import { z } from "zod";
-import type { MeshConfig } from "./model";
+import type { MeshConfig, RemoteCluster } from "./model";
 import type { Problem } from "./validate";
+import { controlPlaneUpgradeProblems, versionChangeProblems } from "./versions";
 
 /** The stack output that carries the record. */
 export const DEPLOYED_CONFIG_OUTPUT = "deployedConfig";
@@ -28,8 +29,8 @@ const deployedConfigSchema = z.object({
   /** The control plane's Istio version (`istio.version`). */
   istioVersion: z.string(),
   external: z.object({ name: z.string() }),
-  config: z.object({ name: z.string(), apiServer: z.string() }),
-  remotes: z.array(z.object({ name: z.string(), apiServer: z.string() })),
+  config: z.object({ name: z.string(), apiServer: z.string(), istioVersion: z.string().optional() }),
+  remotes: z.array(z.object({ name: z.string(), apiServer: z.string(), istioVersion: z.string().optional() })),
 });
 
 export type DeployedConfig = z.output<typeof deployedConfigSchema>;
@@ -42,9 +43,14 @@ export function deployedConfigOf(cfg: MeshConfig): DeployedConfig {
     istioSystem: cfg.external.istioSystem,
     istioVersion: cfg.chart.version,
     external: { name: cfg.external.name },
-    config: { name: cfg.configCluster.name, apiServer: cfg.configCluster.apiServer },
-    remotes: cfg.remotes.map((r) => ({ name: r.name, apiServer: r.apiServer })),
+    config: clusterRecord(cfg.configCluster),
+    remotes: cfg.remotes.map(clusterRecord),
   };
+}
+
+/** A remote cluster as recorded: its identity and the version of its charts (`istioVersion`, else `istio.version`). */
+function clusterRecord(cluster: RemoteCluster): DeployedConfig["config"] {
+  return { name: cluster.name, apiServer: cluster.apiServer, istioVersion: cluster.chart.version };
 }
 
 /**
@@ -133,5 +139,25 @@ export function immutableKeyProblems(previous: DeployedConfig | undefined, cfg: 
       );
     }
   });
+  return problems;
+}
+
+/**
+ * Version moves larger than one in-place upgrade supports (issue 16, `versions.ts`): the control plane's against
+ * its recorded version, and each remote cluster's (matched by name) against its own recorded version, so an
+ * unpinned remote that was held back cannot skip a minor version either.
+ */
+export function versionJumpProblems(previous: DeployedConfig | undefined, cfg: MeshConfig): Problem[] {
+  if (!previous) return [];
+  const problems = controlPlaneUpgradeProblems(previous.istioVersion, cfg.chart.version);
+  const recorded = new Map([previous.config, ...previous.remotes].map((c) => [c.name, c.istioVersion]));
+  const clusters: [RemoteCluster, string][] = [[cfg.configCluster, "clusters.config"], ...cfg.remotes.map((r, i): [RemoteCluster, string] => [r, `clusters.remotes[${i}]`])];
+  for (const [cluster, path] of clusters) {
+    const before = recorded.get(cluster.name);
+    // A cluster that follows the control plane moves with it: its problem, if any, is the control plane's.
+    if (before === undefined || (cluster.chart.version === cfg.chart.version && before === previous.istioVersion)) continue;
+    const key = cluster.chart.version === cfg.chart.version ? "istio.version" : `${path}.istioVersion`;
+    problems.push(...versionChangeProblems(key, `cluster ${cluster.name}`, before, cluster.chart.version));
+  }
   return problems;
 }

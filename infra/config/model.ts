@@ -3,7 +3,7 @@
  * It holds no credential: secret keys are only noted as present and are read as Pulumi secrets by the program.
  */
 
-/** Where Helm fetches Istio's charts from; the chart version is the Istio version. */
+/** Where Helm fetches Istio's charts from, and which version; the chart version is the Istio version. */
 export interface ChartSource {
   version: string;
   /** An https:// Helm repository, or an oci:// registry path holding `base`, `istiod`, `gateway`. */
@@ -32,6 +32,11 @@ export interface RemoteCluster extends ClusterRef {
   apiServer: string;
   network: string;
   gateways: { ingress: boolean; egress: boolean };
+  /**
+   * This cluster's charts: its `istioVersion`, else the control plane's `istio.version`. For the config cluster,
+   * all but `base`: its CRDs are the control plane's (`MeshConfig.chart`).
+   */
+  chart: ChartSource;
 }
 
 export type Exposure =
@@ -46,6 +51,10 @@ export type Exposure =
 export interface MeshConfig {
   /** The stack file this came from, for messages. */
   source: string;
+  /**
+   * The control plane's charts (`istio.version`): the external cluster's releases, the external istiod, and the
+   * config cluster's `base`, whose CRDs the external istiod reads and so never lag it.
+   */
   chart: ChartSource;
   meshId: string;
   /** The control plane namespace in every cluster (the guide's `external-istiod`). */

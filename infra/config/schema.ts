@@ -141,6 +141,8 @@ export const remoteClusterSchema = z.strictObject({
   apiServer: apiServerUrl,
   network: networkName,
   gateways: clusterGateways.prefault({}),
+  /** This cluster's chart version (`istiod`, gateways, a further remote's `base`); unset, it follows `istio.version`. */
+  istioVersion: istioVersion.optional(),
 });
 
 export const configSchema = z.strictObject({

@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import { configSchema, externalClusterSchema, remoteClusterSchema, SECRET_KEYS, type RawConfig } from "./schema";
-import { networksOf, type MeshConfig } from "./model";
+import { networksOf, type MeshConfig, type RemoteCluster } from "./model";
+import { clusterVersionProblems } from "./versions";
 
 /** One problem, located by its key path under the stack's namespace (`clusters.remotes[1].name`). */
 export interface Problem {
@@ -139,6 +140,7 @@ interface ClusterEntry {
   apiServer?: string;
   network?: string;
   ingress?: boolean;
+  istioVersion?: string;
 }
 
 /**
@@ -198,6 +200,10 @@ function crossFieldProblems(cfg: Partial<RawConfig>, rawClusters: unknown, secre
       "eastWestGateways",
       `is false, but the remote clusters span ${networks.length} networks (${networks.join(", ")}); traffic between networks needs east-west gateways`,
     );
+  }
+  if (cfg.istio) {
+    const pinned = remotes.flatMap((r) => (r.istioVersion ? [{ path: `${r.path}.istioVersion`, version: r.istioVersion }] : []));
+    problems.push(...clusterVersionProblems(cfg.istio.version, pinned));
   }
   const config = clusters.find((c) => c.role === "config");
   if (cfg.samples === true && config && !config.ingress) {
@@ -262,20 +268,27 @@ function validTopLevelKeys(decoded: Record<string, unknown>): Partial<RawConfig>
 
 function normalise(cfg: RawConfig, source: string): MeshConfig {
   const { exposure } = cfg;
-  const remotes = [cfg.clusters.config, ...cfg.clusters.remotes];
+  const repository = cfg.istio.chartRepository.replace(/\/+$/, "");
+  // A remote without `istioVersion` follows the control plane.
+  const remote = ({ istioVersion, ...rest }: RawConfig["clusters"]["config"]): RemoteCluster => ({
+    ...rest,
+    chart: { version: istioVersion ?? cfg.istio.version, repository },
+  });
+  const configCluster = remote(cfg.clusters.config);
+  const remotes = cfg.clusters.remotes.map(remote);
   return {
     source,
-    chart: { version: cfg.istio.version, repository: cfg.istio.chartRepository.replace(/\/+$/, "") },
+    chart: { version: cfg.istio.version, repository },
     meshId: cfg.mesh.id,
     namespace: cfg.mesh.controlPlaneNamespace,
     external: cfg.clusters.external,
-    configCluster: cfg.clusters.config,
-    remotes: cfg.clusters.remotes,
+    configCluster,
+    remotes,
     exposure:
       exposure.mode === "hostname"
         ? { mode: "hostname", hostname: exposure.hostname!, tls: exposure.tls! }
         : { mode: "loadBalancer" },
-    eastWestGateways: cfg.eastWestGateways === "auto" ? networksOf(remotes).length > 1 : cfg.eastWestGateways,
+    eastWestGateways: cfg.eastWestGateways === "auto" ? networksOf([configCluster, ...remotes]).length > 1 : cfg.eastWestGateways,
     samples: cfg.samples,
     protect: cfg.protect,
     remoteSecretRotation: cfg.remoteSecretRotation,

@@ -134,6 +134,39 @@ function istioValidators(version: string): Map<string, Validator> {
   return out;
 }
 
+/**
+ * The Istio version of each cluster's CRDs: the chart version of its `base` release (the config cluster's follows
+ * the control plane, a further remote's its own `istioVersion`).
+ */
+export function crdVersionsByCluster(rendered: Rendered): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of rendered.resources) {
+    if (r.type !== "kubernetes:helm.sh/v3:Release" || r.cluster === null) continue;
+    const chart = String(r.inputs.chart);
+    if (chart.slice(chart.lastIndexOf("/") + 1) === "base") out.set(r.cluster, String(r.inputs.version));
+  }
+  return out;
+}
+
+/** Every object valid against its schema, Istio kinds against the CRDs of the object's own cluster. */
+export async function schemaViolationsByCluster(objects: readonly ClusterObject[], rendered: Rendered): Promise<string[]> {
+  const clusterOf = new Map(rendered.resources.map((r) => [r.urn, r.cluster]));
+  const crds = crdVersionsByCluster(rendered);
+  const byVersion = new Map<string, ClusterObject[]>();
+  const out: string[] = [];
+  for (const o of objects) {
+    const cluster = clusterOf.get(o.urn);
+    const version = cluster ? crds.get(cluster) : undefined;
+    if (version === undefined) {
+      out.push(`${o.urn}: no istio-base release in cluster ${cluster ?? "(none)"}, so no CRDs to check against`);
+      continue;
+    }
+    byVersion.set(version, [...(byVersion.get(version) ?? []), o]);
+  }
+  for (const [version, objs] of byVersion) out.push(...(await schemaViolations(objs, version)));
+  return out;
+}
+
 /** Every object valid against its schema (core kinds, and Istio kinds for `istioVersion`). */
 export async function schemaViolations(objects: readonly ClusterObject[], istioVersion: string): Promise<string[]> {
   const validators = new Map([...(await coreValidators()), ...istioValidators(istioVersion)]);

@@ -5,7 +5,7 @@ import { parse, parseAllDocuments } from "yaml";
 
 /** `../shared/istio` beside the repository (as CI lays it out), unless `ISTIO_DATA_DIR` says otherwise. */
 export const ISTIO_DATA_DIR = process.env.ISTIO_DATA_DIR ?? path.resolve(__dirname, "../../../shared/istio");
-export const ISTIO_VERSIONS = ["1.28.10", "1.30.3"] as const;
+export const ISTIO_VERSIONS = ["1.28.10", "1.29.6", "1.30.3"] as const;
 export type IstioVersion = (typeof ISTIO_VERSIONS)[number];
 export type Chart = "base" | "istiod" | "gateway";
 

@@ -54,16 +54,19 @@ describe("verify against a fake mesh", () => {
       "external: gateway istio-system/istio-ingressgateway",
       "external: remote secret istio-kubeconfig (cluster1)",
       "external: remote secret istio-remote-secret-cluster2 (cluster2)",
+      "external: Istio version 1.28.10",
       `cluster1: injection webhook istio-sidecar-injector-${NS}`,
       `cluster1: validating webhooks istio-validator-${NS}, istiod-default-validator`,
       `cluster1: gateway ${NS}/istio-ingressgateway`,
       `cluster1: gateway ${NS}/istio-egressgateway`,
       `cluster1: gateway ${NS}/istio-eastwestgateway`,
+      "cluster1: Istio version 1.28.10, CRDs 1.28.10",
       "cluster1: sample pods helloworld-v1 running with sidecar",
       "cluster1: sample pods sleep running with sidecar",
       `cluster2: injection webhook istio-sidecar-injector-${NS}`,
       "cluster2: no validating webhooks (not the config cluster)",
       `cluster2: gateway ${NS}/istio-eastwestgateway`,
+      "cluster2: Istio version 1.28.10",
       "cluster2: sample pods helloworld-v2 running with sidecar",
       "cluster1: GET /hello through the ingress gateway answers v1, v2",
     ]) {
@@ -79,6 +82,8 @@ describe("verify against a fake mesh", () => {
     assert.match(result.stdout, /^\s*CLUSTER\s+CHECK\s+RESULT$/m);
     assert.match(result.stdout, /^✓\s+cluster2\s+injection webhook istio-sidecar-injector-external-istiod\s+ok$/m);
     assert.match(result.stdout, /checks: \d+ passed, 0 failed/);
+    // A passing check that reports something shows it after "ok".
+    assert.match(result.stdout, /^✓\s+cluster2\s+Istio version 1\.28\.10\s+ok: istiod 1\.28\.10, istio-eastwestgateway 1\.28\.10 \(proxy 1\.28\.10\)$/m);
   });
 
   test("a missing injection webhook configuration fails that cluster's webhook check", async () => {

@@ -17,10 +17,16 @@ export const ADDR = "istiod.mesh.example.com";
 export const NS = "external-istiod";
 export const CONTROL_PLANE_LB = "203.0.113.10";
 export const CLUSTER1_INGRESS_LB = "203.0.113.21";
+/** What every cluster runs in the healthy mesh, as the stack file says. */
+export const ISTIO_VERSION = "1.28.10";
+/** The label Istio's charts put on what they render: the chart's version. */
+export const VERSION_LABEL = "app.kubernetes.io/version";
+export const pilotImage = (version: string) => `docker.io/istio/pilot:${version}`;
+export const proxyImage = (version: string) => `docker.io/istio/proxyv2:${version}`;
 
-const STACK_FILE = `config:
+export const STACK_FILE = `config:
   istio-mesh:istio:
-    version: "1.28.10"
+    version: "${ISTIO_VERSION}"
   istio-mesh:mesh:
     id: mesh1
     controlPlaneNamespace: ${NS}
@@ -85,8 +91,27 @@ function kubeconfig(apiUrl: string): string {
   });
 }
 
+const chartLabels = { [VERSION_LABEL]: ISTIO_VERSION };
+
 /** A gateway pod: its only container is the proxy itself (injected with the `gateway` template). */
-const gatewayPod = (name: string) => runningPod({ namespace: NS, name: `${name}-7bcd5c6bbd-kmtl4`, labels: { app: name }, containers: ["istio-proxy"], sidecar: false });
+const gatewayPod = (name: string) =>
+  runningPod({
+    namespace: NS,
+    name: `${name}-7bcd5c6bbd-kmtl4`,
+    labels: { app: name, ...chartLabels },
+    containers: ["istio-proxy"],
+    sidecar: false,
+    images: { "istio-proxy": proxyImage(ISTIO_VERSION) },
+  });
+const istiodPod = (namespace: string, name: string) =>
+  runningPod({
+    namespace,
+    name,
+    labels: { app: "istiod", istio: "pilot", ...chartLabels },
+    containers: ["discovery"],
+    sidecar: false,
+    images: { discovery: pilotImage(ISTIO_VERSION) },
+  });
 /** A sample pod: its app container and the injected sidecar (READY 2/2). */
 const samplePod = (name: string, labels: Record<string, string>) =>
   runningPod({ namespace: "sample", name, labels, containers: [labels.app ?? name], sidecar: true });
@@ -94,15 +119,16 @@ const samplePod = (name: string, labels: Record<string, string>) =>
 function externalCluster(): FakeCluster {
   const c = emptyCluster();
   c.pods.push(
-    runningPod({ namespace: "istio-system", name: "istiod-68488cd797-mq8dn", labels: { app: "istiod", istio: "pilot" }, containers: ["discovery"], sidecar: false }),
+    istiodPod("istio-system", "istiod-68488cd797-mq8dn"),
     runningPod({
       namespace: "istio-system",
       name: "istio-ingressgateway-9d4c7f5c7-7qpzz",
-      labels: { app: "istio-ingressgateway", istio: "ingressgateway" },
+      labels: { app: "istio-ingressgateway", istio: "ingressgateway", ...chartLabels },
       containers: ["istio-proxy"],
       sidecar: false,
+      images: { "istio-proxy": proxyImage(ISTIO_VERSION) },
     }),
-    runningPod({ namespace: NS, name: "istiod-779bd6fdcf-bd6rg", labels: { app: "istiod", istio: "pilot" }, containers: ["discovery"], sidecar: false }),
+    istiodPod(NS, "istiod-779bd6fdcf-bd6rg"),
   );
   c.deployments.push(deployment("istio-system", "istio-ingressgateway"), deployment("istio-system", "istiod"), deployment(NS, "istiod"));
   c.services.push(service("istio-system", "istio-ingressgateway", "LoadBalancer", CONTROL_PLANE_LB));
@@ -117,7 +143,9 @@ function externalCluster(): FakeCluster {
 
 function remoteCluster(name: string, network: string, version: "v1" | "v2", gateways: string[]): FakeCluster {
   const c = emptyCluster();
-  c.mutatingWebhookConfigurations.push(injectorConfig(`istio-sidecar-injector-${NS}`, { url: `https://${ADDR}:15017/inject/cluster/${name}/net/${network}` }));
+  c.mutatingWebhookConfigurations.push(
+    injectorConfig(`istio-sidecar-injector-${NS}`, { url: `https://${ADDR}:15017/inject/cluster/${name}/net/${network}` }, 4, chartLabels),
+  );
   for (const gw of gateways) {
     c.deployments.push(deployment(NS, gw));
     c.pods.push(gatewayPod(gw));
@@ -132,8 +160,8 @@ function remoteCluster(name: string, network: string, version: "v1" | "v2", gate
 function healthyClusters(): Map<string, FakeCluster> {
   const cluster1 = remoteCluster("cluster1", "network1", "v1", ["istio-ingressgateway", "istio-egressgateway", "istio-eastwestgateway"]);
   cluster1.validatingWebhookConfigurations.push(
-    validatorConfig(`istio-validator-${NS}`, { url: `https://${ADDR}:15017/validate` }),
-    validatorConfig("istiod-default-validator", { url: `https://${ADDR}:15017/validate` }),
+    validatorConfig(`istio-validator-${NS}`, { url: `https://${ADDR}:15017/validate` }, chartLabels),
+    validatorConfig("istiod-default-validator", { url: `https://${ADDR}:15017/validate` }, chartLabels),
   );
   cluster1.services.push(
     service(NS, "istio-ingressgateway", "LoadBalancer", CLUSTER1_INGRESS_LB),

@@ -26,6 +26,8 @@ export interface PodSpec {
   /** Application containers; the sidecar comes on top when `sidecar`. */
   containers: string[];
   sidecar: boolean;
+  /** Images by container name (default `example/<container>:1.0`). */
+  images?: Record<string, string>;
 }
 
 /** A Running pod with every container ready (READY 2/2 for an injected one-container pod). */
@@ -39,7 +41,7 @@ export function runningPod(spec: PodSpec): KubeObject {
       ...(spec.sidecar ? { annotations: { "sidecar.istio.io/status": '{"initContainers":["istio-init"],"containers":["istio-proxy"]}' } } : {}),
     }),
     spec: {
-      containers: names.map((name) => ({ name, image: `example/${name}:1.0`, imagePullPolicy: "IfNotPresent" })),
+      containers: names.map((name) => ({ name, image: spec.images?.[name] ?? `example/${name}:1.0`, imagePullPolicy: "IfNotPresent" })),
       ...(spec.sidecar ? { initContainers: [{ name: "istio-init", image: "docker.io/istio/proxyv2:1.28.10" }] } : {}),
       restartPolicy: "Always",
       nodeName: "node-1",
@@ -61,7 +63,7 @@ export function runningPod(spec: PodSpec): KubeObject {
         ready: true,
         started: true,
         restartCount: 0,
-        image: `example/${name}:1.0`,
+        image: spec.images?.[name] ?? `example/${name}:1.0`,
         imageID: "",
         state: { running: { startedAt: CREATED } },
       })),
@@ -130,21 +132,21 @@ const WEBHOOK_COMMON = {
 };
 
 /** The istiod chart's `istio-sidecar-injector-<ns>`: four webhooks calling the same place. */
-export function injectorConfig(name: string, clientConfig: ClientConfig, count = 4): KubeObject {
+export function injectorConfig(name: string, clientConfig: ClientConfig, count = 4, labels: Record<string, string> = {}): KubeObject {
   const prefixes = ["rev.namespace.", "rev.object.", "namespace.", "object."].slice(0, count);
   return {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "MutatingWebhookConfiguration",
-    metadata: metadata(name, undefined, { app: "sidecar-injector", "istio.io/rev": "default", release: "istiod" }),
+    metadata: metadata(name, undefined, { app: "sidecar-injector", "istio.io/rev": "default", release: "istiod", ...labels }),
     webhooks: prefixes.map((p) => ({ name: `${p}sidecar-injector.istio.io`, clientConfig, ...WEBHOOK_COMMON })),
   };
 }
 
-export function validatorConfig(name: string, clientConfig: ClientConfig): KubeObject {
+export function validatorConfig(name: string, clientConfig: ClientConfig, labels: Record<string, string> = {}): KubeObject {
   return {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "ValidatingWebhookConfiguration",
-    metadata: metadata(name, undefined, { app: "istiod", "istio.io/rev": "default" }),
+    metadata: metadata(name, undefined, { app: "istiod", "istio.io/rev": "default", ...labels }),
     webhooks: [{ name: "rev.validation.istio.io", clientConfig, ...WEBHOOK_COMMON, failurePolicy: "Ignore" }],
   };
 }
