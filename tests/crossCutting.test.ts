@@ -1,6 +1,6 @@
 /**
  * Checks that hold for every rendered stack: the shipped dev and prod stacks and generated topologies, against
- * the charts and CRDs of every Istio version in ../shared/istio. And proof that each check catches its mistake.
+ * the charts and CRDs of every pinned Istio version. And proof that each check catches its mistake.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
