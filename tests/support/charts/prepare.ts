@@ -19,10 +19,10 @@ export function unavailableMessage(versions: readonly string[], findings: readon
     `The tests need Istio's chart data (values, value keys, gateway schema, CRDs) for Istio ${versions.join(", ")}, and could not find it:`,
     ...findings.map((f) => `  - ${f}`),
     "Provide it in one of three ways:",
-    "  1. ISTIO_DATA_DIR=/path/to/istio  a folder laid out like ../shared/istio (<version>/crd-all.gen.yaml, keys/, ...)",
-    "  2. ../shared/istio beside this checkout (our workspace has it)",
-    `  3. Istio's Helm charts (base, istiod, gateway) from ${DEFAULT_CHART_REPOSITORY}, or from the Helm repository`,
-    "     in ISTIO_CHART_REPOSITORY=http(s)://... ; downloaded once into .cache/istio-charts/",
+    "  1. ISTIO_DATA_DIR=<a folder laid out like ../shared/istio: <version>/crd-all.gen.yaml, keys/, ...>",
+    "  2. ../shared/istio beside this checkout, as the project's own workspace has it",
+    `  3. Istio's Helm charts (base, istiod, gateway) from ${DEFAULT_CHART_REPOSITORY}, or from the Helm`,
+    "     repository at ISTIO_CHART_REPOSITORY=http(s)://... (a mirror); downloaded once into .cache/istio-charts/",
   ].join("\n");
 }
 
