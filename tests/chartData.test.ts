@@ -65,8 +65,9 @@ test("the sources, in order: ISTIO_DATA_DIR, then ../shared/istio, then the char
 test("the cache lives inside the checkout, in a folder git ignores", () => {
   const checkout = path.resolve(__dirname, "..");
   assert.equal(path.relative(checkout, DEFAULT_PLACES.cacheDir), path.join(".cache", "istio-charts"));
-  const ignored = spawnSync("git", ["check-ignore", "-q", DEFAULT_PLACES.cacheDir], { cwd: checkout });
-  assert.equal(ignored.status, 0, ".gitignore covers the cache");
+  // Read, not asked of git: a checkout may come without .git (a downloaded archive).
+  const ignored = readFileSync(path.join(checkout, ".gitignore"), "utf8").split("\n").map((l) => l.trim());
+  assert.ok(ignored.includes(".cache/") || ignored.includes("/.cache/"), ".gitignore lists .cache/");
 });
 
 test("a folder source that holds every file needs no network", async () => {

@@ -32,7 +32,7 @@ export interface Prepared {
   downloaded: string[];
 }
 
-export async function prepareIstioData(versions: readonly string[], env: NodeJS.ProcessEnv = process.env, places?: DataPlaces): Promise<Prepared> {
+export async function prepareIstioData(versions: readonly string[], env: NodeJS.ProcessEnv = process.env, places: DataPlaces = DEFAULT_PLACES): Promise<Prepared> {
   const source = resolveDataSource(env, places);
   if (source.kind !== "repository") {
     if (!existsSync(source.dataDir)) throw new IstioDataUnavailable(unavailableMessage(versions, [`${describeSource(source)} does not exist`]));
@@ -54,8 +54,7 @@ export async function prepareIstioData(versions: readonly string[], env: NodeJS.
       writeVersionData(path.join(source.dataDir, version), deriveVersionData(charts));
     }
   } catch (err) {
-    const sharedDir = (places ?? DEFAULT_PLACES).sharedDir;
-    const findings = ["ISTIO_DATA_DIR is not set", `../shared/istio does not exist (${sharedDir})`, `the chart repository ${source.repository} failed: ${reason(err)}`];
+    const findings = ["ISTIO_DATA_DIR is not set", `../shared/istio does not exist (${places.sharedDir})`, `the chart repository ${source.repository} failed: ${reason(err)}`];
     throw new IstioDataUnavailable(unavailableMessage(versions, findings));
   }
   return { source, downloaded };
@@ -99,7 +98,7 @@ function reason(err: unknown): string {
 }
 
 /** `npm test`'s first step: one line on success, else one message to show as it is (no stack trace). */
-export async function prepareStep(versions: readonly string[], env: NodeJS.ProcessEnv = process.env, places?: DataPlaces): Promise<{ ok: boolean; message: string }> {
+export async function prepareStep(versions: readonly string[], env: NodeJS.ProcessEnv = process.env, places: DataPlaces = DEFAULT_PLACES): Promise<{ ok: boolean; message: string }> {
   try {
     const { source, downloaded } = await prepareIstioData(versions, env, places);
     const fetched = source.kind !== "repository" ? "" : downloaded.length > 0 ? `; downloaded ${downloaded.length} chart archives` : "; nothing downloaded";
