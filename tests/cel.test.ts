@@ -81,6 +81,8 @@ test("the Kubernetes URL functions read URLs as the API server does (Go's url.Pa
   assert.equal(parseRequestUri("http://bad host/"), undefined);
   assert.equal(parseRequestUri("http://host:port/"), undefined);
   assert.equal(parseRequestUri("http://host/%zz"), undefined);
+  const readsAField = { type: "object", properties: { url: { type: "string", "x-kubernetes-validations": [{ rule: 'url(self).scheme == "http"' }] } } };
+  assert.throws(() => compileCrdRules(readsAField), /does not compile/, "a URL is opaque: only its methods read it");
 
   // Istio's own rule for a WasmPlugin's url, taken from its CRD.
   const wasm = crdSchemas(ISTIO_VERSIONS.at(-1)!).find((c) => c.kind === "WasmPlugin" && c.version === "v1alpha1");

@@ -40,7 +40,7 @@ export function parseRequestUri(s: string): { scheme: string } | undefined {
 
 export function registerKubernetesLibrary(env: Environment): Environment {
   return env
-    .registerType("kubernetes.URL", KubernetesUrl)
+    .registerType("kubernetes.URL", { ctor: KubernetesUrl, fields: {} })
     .registerFunction("isURL(string): bool", (s: string) => parseRequestUri(s) !== undefined)
     .registerFunction("url(string): kubernetes.URL", (s: string) => {
       const parsed = parseRequestUri(s);
