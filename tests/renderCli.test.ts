@@ -15,7 +15,7 @@ const ROOT = path.resolve(__dirname, "..");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "render-cli-"));
 
 function render(...args: string[]) {
-  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "render/cli.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "render/cli.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 180_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

@@ -5,6 +5,7 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import type { Rendered } from "../../render/model";
 import { K8S_PROVIDER_TYPE } from "../../render/model";
+import { compileCrdRules } from "./cel";
 import { chartDefaults, crdSchemas, gatewaySchema, templateRefs, valuesPaths, type Chart } from "./istioData";
 import type { ClusterObject, HelmRelease } from "./objects";
 
@@ -120,7 +121,7 @@ const errorsText = (fn: ValidateFunction): string =>
   (fn.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`).join("; ");
 
 const istioValidatorCache = new Map<string, Map<string, Validator>>();
-/** Istio kinds through ajv against the CRDs of that Istio version (CEL rules are not evaluated). */
+/** Istio kinds through ajv against the CRDs of that Istio version, then through the CRDs' CEL rules. */
 function istioValidators(version: string): Map<string, Validator> {
   const cached = istioValidatorCache.get(version);
   if (cached) return cached;
@@ -128,7 +129,9 @@ function istioValidators(version: string): Map<string, Validator> {
   const out = new Map<string, Validator>();
   for (const crd of crdSchemas(version)) {
     const fn = ajv.compile(closeObjects(crd.schema) as object);
-    out.set(`${crd.group}/${crd.version}/${crd.kind}`, (o) => (fn(o) ? undefined : errorsText(fn)));
+    const rules = compileCrdRules(crd.schema);
+    // CEL rules assume a value of the schema's shape, so they run on what passed the schema.
+    out.set(`${crd.group}/${crd.version}/${crd.kind}`, (o) => (fn(o) ? rules.check(o).violations.join("; ") || undefined : errorsText(fn)));
   }
   istioValidatorCache.set(version, out);
   return out;

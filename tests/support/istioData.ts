@@ -1,32 +1,50 @@
-/** The Istio chart data in ../shared/istio (values, key lists, schemas, CRDs), per version. */
-import { readFileSync } from "node:fs";
+/**
+ * The one loader of Istio's chart data (values, key lists, schemas, CRDs), per version, for every test and check.
+ * The data comes from `ISTIO_DATA_DIR`, else `../shared/istio`, else Istio's charts downloaded into the cache
+ * (charts/source.ts); `npm test` prepares it once before the tests (charts/cli.ts), so reading here is synchronous.
+ */
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
+import { dataFile, type Chart } from "./charts/layout";
+import { resolveDataSource } from "./charts/source";
 
-/** `../shared/istio` beside the repository (as CI lays it out), unless `ISTIO_DATA_DIR` says otherwise. */
-export const ISTIO_DATA_DIR = process.env.ISTIO_DATA_DIR ?? path.resolve(__dirname, "../../../shared/istio");
+/** The Istio versions whose charts the tests check against, and the only place they are named. */
 export const ISTIO_VERSIONS = ["1.28.10", "1.29.6", "1.30.3"] as const;
 export type IstioVersion = (typeof ISTIO_VERSIONS)[number];
-export type Chart = "base" | "istiod" | "gateway";
+export type { Chart };
 
-const file = (version: string, ...parts: string[]) => path.join(ISTIO_DATA_DIR, version, ...parts);
-const lines = (p: string) => readFileSync(p, "utf8").split("\n").map((l) => l.trim()).filter(Boolean);
+/** The folder read, laid out like `../shared/istio`. */
+export const ISTIO_DATA_DIR = resolveDataSource().dataDir;
+
+function read(version: string, file: string): string {
+  const p = path.join(ISTIO_DATA_DIR, version, file);
+  // Only a run that skipped `npm test`'s preparation step gets here; say so instead of an ENOENT stack.
+  if (!existsSync(p)) throw new Error(`no Istio chart data at ${p}: run \`npm test\`, whose first step prepares it (README: Development)`);
+  return readFileSync(p, "utf8");
+}
+const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
 
 export function valuesPaths(version: string, chart: Chart): Set<string> {
-  return new Set(lines(file(version, "keys", `${chart}-values-paths.txt`)));
+  return new Set(lines(read(version, dataFile.valuesPaths(chart))));
 }
 export function templateRefs(version: string, chart: Chart): Set<string> {
-  return new Set(lines(file(version, "keys", `${chart}-template-refs.txt`)));
+  return new Set(lines(read(version, dataFile.templateRefs(chart))));
 }
 
 /** The chart's values.yaml, without the `_internal_defaults_do_not_set` wrapper. */
 export function chartDefaults(version: string, chart: Chart): Record<string, unknown> {
-  const doc = parse(readFileSync(file(version, `${chart}-values.yaml`), "utf8")) as Record<string, unknown>;
+  const doc = parse(read(version, dataFile.values(chart))) as Record<string, unknown>;
   return (doc._internal_defaults_do_not_set as Record<string, unknown> | undefined) ?? doc;
 }
 
 export function gatewaySchema(version: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(file(version, "gateway-values.schema.json"), "utf8")) as Record<string, unknown>;
+  return JSON.parse(read(version, dataFile.gatewaySchema)) as Record<string, unknown>;
+}
+
+/** What `profile: remote` sets in the istiod chart. */
+export function remoteProfile(version: string): Record<string, unknown> {
+  return parse(read(version, dataFile.remoteProfile)) as Record<string, unknown>;
 }
 
 export interface CrdVersionSchema {
@@ -38,7 +56,7 @@ export interface CrdVersionSchema {
 
 export function crdSchemas(version: string): CrdVersionSchema[] {
   const out: CrdVersionSchema[] = [];
-  for (const doc of parseAllDocuments(readFileSync(file(version, "crd-all.gen.yaml"), "utf8"))) {
+  for (const doc of parseAllDocuments(read(version, dataFile.crds))) {
     const crd = doc.toJS() as {
       kind?: string;
       spec?: { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema: Record<string, unknown> } }[] };

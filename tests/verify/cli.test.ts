@@ -11,10 +11,16 @@ import type { JsonReport } from "../../verify/report";
 import { startFakeMesh, TEST_TIMING, type FakeMesh } from "./fake/mesh";
 
 const ROOT = path.resolve(__dirname, "../..");
+const CHILD_TIMEOUT_MS = 180_000;
 
 function runCli(args: string[], stdin: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "verify/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    // Bounded: a child that hangs (seen once, a tsx start-up under load) is killed and the test fails, not CI.
+    const child = spawn(process.execPath, ["--import", "tsx", "verify/cli.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      timeout: CHILD_TIMEOUT_MS,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
