@@ -14,14 +14,14 @@
  * the external istiod: that would be a cycle with the first install.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AdditionalRemote } from "../components/additionalRemote";
-import { ControlPlaneGateway, type ControlPlaneExposure } from "../components/controlPlaneGateway";
-import { EastWestGateway } from "../components/eastWestGateway";
-import { ExternalIstiod } from "../components/externalIstiod";
-import { MeshGateways } from "../components/meshGateways";
-import { RemoteConfigCluster } from "../components/remoteConfigCluster";
-import { SampleApps } from "../components/sampleApps";
-import type { MeshConfig, RemoteCluster } from "./config/model";
+import { AdditionalRemote } from "../package/components/additionalRemote";
+import { ControlPlaneGateway, type ControlPlaneExposure } from "../package/components/controlPlaneGateway";
+import { EastWestGateway } from "../package/components/eastWestGateway";
+import { ExternalIstiod } from "../package/components/externalIstiod";
+import { MeshGateways } from "../package/components/meshGateways";
+import { RemoteConfigCluster } from "../package/components/remoteConfigCluster";
+import { SampleApps } from "../package/components/sampleApps";
+import type { MeshConfig, RemoteCluster } from "../package/config/model";
 import { providerFor, type ClusterProviders } from "./providers";
 
 /** Secret stack config the mesh needs, as Pulumi secrets. */

@@ -19,7 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { allRemotes, type ClusterRef, type MeshConfig } from "./config/model";
+import { allRemotes, type ClusterRef, type MeshConfig } from "../package/config/model";
 
 /** What kubectl reads: the first entry of `KUBECONFIG`, else `~/.kube/config`. */
 export function defaultKubeconfigPath(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): string {

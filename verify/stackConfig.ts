@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import type { MeshConfig } from "../infra/config/model";
+import type { MeshConfig } from "../package/config/model";
 import { formatProblems, validateStackConfig } from "../infra/config/validate";
 import { readProjectName, readStackConfig } from "../render/stackFile";
 import { UsageError } from "./usageError";

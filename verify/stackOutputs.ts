@@ -3,8 +3,8 @@
  * against the stack config: verifying a config that was never deployed would only report confusing failures.
  */
 import { z } from "zod";
-import type { MeshConfig } from "../infra/config/model";
-import { allRemotes } from "../infra/config/model";
+import type { MeshConfig } from "../package/config/model";
+import { allRemotes } from "../package/config/model";
 import { formatPath } from "../infra/config/validate";
 import { UsageError } from "./usageError";
 

@@ -3,7 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
-import type { MeshConfig } from "./model";
+import type { MeshConfig } from "../../package/config/model";
 import { formatProblems, validateStackConfig } from "./validate";
 
 /** The config namespace: the Pulumi project name, so `pulumi config set <key>` needs no prefix. */

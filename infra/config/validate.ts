@@ -4,14 +4,12 @@
  */
 import { z } from "zod";
 import { configSchema, externalClusterSchema, remoteClusterSchema, SECRET_KEYS, type RawConfig } from "./schema";
-import { networksOf, type MeshConfig, type RemoteCluster } from "./model";
-import { clusterVersionProblems } from "./versions";
+import { networksOf, type MeshConfig, type RemoteCluster } from "../../package/config/model";
+import { clusterVersionProblems } from "../../package/config/versions";
+import { formatPath, type Problem } from "../../package/config/problems";
 
-/** One problem, located by its key path under the stack's namespace (`clusters.remotes[1].name`). */
-export interface Problem {
-  path: string;
-  message: string;
-}
+export { formatPath, type Problem };
+
 
 export type Validation = { ok: true; config: MeshConfig } | { ok: false; problems: Problem[] };
 
@@ -37,14 +35,6 @@ function decode(key: string, raw: string): unknown {
   return raw;
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const seg of path) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else out += out === "" ? String(seg) : `.${String(seg)}`;
-  }
-  return out;
-}
 
 function describe(input: unknown): string {
   if (input === null) return "null";
