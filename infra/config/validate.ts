@@ -58,6 +58,11 @@ function decode(key: string, raw: string): unknown {
   return raw;
 }
 
+/** A namespace's config entries as the document they spell (objects parsed, booleans as booleans). */
+export function decodeEntries(entries: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, decode(k, v)]));
+}
+
 /** `eastWestGateways` in YAML: `auto`, or a boolean. */
 const eastWestGatewaysInYaml = z
   .union([z.literal("auto"), z.boolean()], { message: 'must be "auto", true or false' })
@@ -113,7 +118,7 @@ export function namespaceEntries(
  * @param source the stack file's name, for messages
  */
 export function validateMeshConfig(entries: Record<string, string>, secretKeys: ReadonlySet<string>, source: string): Validation {
-  const decoded = Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, decode(k, v)]));
+  const decoded = decodeEntries(entries);
   const result = validateMeshDocument(decoded, stackSurface(secretKeys));
   if (!result.ok) return result;
   return { ok: true, config: { ...result.config, source, kubeconfigInConfig: decoded.kubeconfig !== undefined, document: result.document } };
