@@ -1,5 +1,5 @@
 /**
- * The stack's outputs (`MeshOutputs` in infra/mesh.ts) as `pulumi stack output --json` prints them, checked
+ * The stack's outputs (`StackOutputs` in infra/program.ts) as `pulumi stack output --json` prints them, checked
  * against the stack config: verifying a config that was never deployed would only report confusing failures.
  */
 import { z } from "zod";
