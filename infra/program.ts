@@ -1,8 +1,10 @@
 /**
  * The Pulumi program: validate the stack config (before anything is registered), refuse changes a deployed stack
- * cannot take, then build the mesh.
+ * cannot take, then create the mesh: one `ExternalControlPlaneMesh`, from the stack config as its arguments.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ExternalControlPlaneMesh } from "../package/externalControlPlaneMesh";
+import type { RemoteClusterInfo } from "../package/meshArgs";
 import {
   DEPLOYED_CONFIG_OUTPUT,
   deployedConfigOf,
@@ -13,16 +15,22 @@ import {
 } from "./config/deployed";
 import { CONFIG_NAMESPACE, ConfigError, loadMeshConfig } from "./config/load";
 import { formatProblems } from "./config/validate";
-import { buildMesh, type MeshOutputs } from "./mesh";
-import { withoutPromiseStackTraces } from "./promiseStackTraces";
-import { createProviders } from "./providers";
+import { meshArgsFromStack, type StackSecrets } from "./meshArgs";
+
+/** The mesh component's name in the stack. */
+export const MESH_NAME = "mesh";
 
 export interface ProgramOptions {
   /** The stack file's name in messages (the render passes `--config-file`). */
   source?: string;
 }
 
-export interface StackOutputs extends MeshOutputs {
+/** The stack's outputs: the mesh's, under the names the guide and `npm run verify` use, and the record. */
+export interface StackOutputs {
+  EXTERNAL_ISTIOD_ADDR: pulumi.Output<string>;
+  controlPlaneLoadBalancer: pulumi.Output<string>;
+  remotes: Record<string, RemoteClusterInfo>;
+  helloworldUrl?: pulumi.Output<string>;
   /** What the next `pulumi up` compares the stack file with (`infra/config/deployed.ts`). */
   [DEPLOYED_CONFIG_OUTPUT]: DeployedConfig;
 }
@@ -73,10 +81,18 @@ export async function program(options: ProgramOptions = {}): Promise<StackOutput
   if (refused.length > 0) throw new ConfigError(formatProblems(cfg.source, refused));
 
   const config = new pulumi.Config(CONFIG_NAMESPACE);
-  const providers = createProviders(cfg, cfg.kubeconfigInConfig ? config.requireSecret("kubeconfig") : undefined);
   const createTls = cfg.exposure.mode === "hostname" && cfg.exposure.tls.create;
-  const secrets = createTls ? { tlsCertificate: config.requireSecret("tlsCertificate"), tlsKey: config.requireSecret("tlsKey") } : {};
-  const order = { upgradingControlPlane: upgradesControlPlane(previous, cfg.chart.version) };
-  const mesh = withoutPromiseStackTraces(() => buildMesh(cfg, providers, secrets, order));
-  return { ...mesh, [DEPLOYED_CONFIG_OUTPUT]: deployedConfigOf(cfg) };
+  const secrets: StackSecrets = {
+    ...(cfg.kubeconfigInConfig ? { kubeconfig: config.requireSecret("kubeconfig") } : {}),
+    ...(createTls ? { tlsCertificate: config.requireSecret("tlsCertificate"), tlsKey: config.requireSecret("tlsKey") } : {}),
+  };
+  const run = { upgradingControlPlane: upgradesControlPlane(previous, cfg.chart.version) };
+  const mesh = new ExternalControlPlaneMesh(MESH_NAME, meshArgsFromStack(cfg.document, secrets, run));
+  return {
+    EXTERNAL_ISTIOD_ADDR: mesh.externalIstiodAddress,
+    controlPlaneLoadBalancer: mesh.controlPlaneLoadBalancer,
+    remotes: mesh.remotes,
+    ...(mesh.helloworldUrl ? { helloworldUrl: mesh.helloworldUrl } : {}),
+    [DEPLOYED_CONFIG_OUTPUT]: deployedConfigOf(cfg),
+  };
 }

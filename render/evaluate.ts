@@ -33,8 +33,17 @@ export interface Registration {
   ignoreChanges: string[];
   /** Replacement order: false (the default) creates the replacement before deleting the old resource. */
   deleteBeforeReplace: boolean;
+  /** Prior identities the engine matches against the stack's state (`opts.aliases`), as the request carries them. */
+  aliases: AliasRecord[];
   inputs: Record<string, Wire>;
 }
+
+/**
+ * An alias as the engine receives it: a whole prior URN, or a spec whose absent fields mean "as now". `parent: null`
+ * is the stack's root; an absent `parent` is the resource's current parent. The engine adds the aliases a child
+ * inherits from its parent's aliases itself (`tests/support/urns.ts` does the same for the tests).
+ */
+export type AliasRecord = { urn: string } | { name?: string; type?: string; project?: string; stack?: string; parent?: string | null };
 
 export interface Evaluation {
   project: string;
@@ -83,6 +92,21 @@ export class ProgramError extends Error {
 interface ProtoStruct {
   toJavaScript(): Record<string, unknown>;
 }
+interface AliasSpecProto {
+  getName(): string;
+  getType(): string;
+  getProject(): string;
+  getStack(): string;
+  hasParenturn(): boolean;
+  getParenturn(): string;
+  hasNoparent(): boolean;
+  getNoparent(): boolean;
+}
+interface AliasProto {
+  hasUrn(): boolean;
+  getUrn(): string;
+  getSpec(): AliasSpecProto | undefined;
+}
 interface RegisterRequest {
   getType(): string;
   getName(): string;
@@ -97,6 +121,7 @@ interface RegisterRequest {
   hasRetainondelete(): boolean;
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
+  getAliasesList(): AliasProto[];
   getObject(): ProtoStruct | undefined;
 }
 interface ReadRequest {
@@ -170,6 +195,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
             retainOnDelete: req.hasRetainondelete() ? req.getRetainondelete() : false,
             ignoreChanges: req.getIgnorechangesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
+            aliases: req.getAliasesList().map((a) => aliasRecord(a, stackUrn)),
             inputs: req.getObject()?.toJavaScript() ?? {},
           });
         }
@@ -195,6 +221,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
           retainOnDelete: false,
           ignoreChanges: [],
           deleteBeforeReplace: false,
+          aliases: [],
           inputs: req.getProperties()?.toJavaScript() ?? {},
         });
       }
@@ -233,6 +260,19 @@ function withStackReferences(mocks: pulumi.runtime.Mocks, stackOutputs: Readonly
         ? { id: args.id ?? args.name, state: { name: args.id, outputs: stackOutputs[args.id ?? ""] ?? {}, secretOutputNames: [] } }
         : mocks.newResource(args),
     call: (args) => mocks.call(args),
+  };
+}
+
+/** Empty strings in an alias spec mean "not given". The SDK names the stack itself when an alias says "no parent". */
+function aliasRecord(alias: AliasProto, stackUrn: string | undefined): AliasRecord {
+  const spec = alias.getSpec();
+  if (alias.hasUrn() || !spec) return { urn: alias.getUrn() };
+  const given = (value: string) => (value === "" ? undefined : value);
+  const parent = spec.hasNoparent() && spec.getNoparent() ? null : spec.hasParenturn() ? spec.getParenturn() : undefined;
+  const record = { name: given(spec.getName()), type: given(spec.getType()), project: given(spec.getProject()), stack: given(spec.getStack()) };
+  return {
+    ...Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)),
+    ...(parent === undefined ? {} : { parent: parent === stackUrn ? null : parent }),
   };
 }
 

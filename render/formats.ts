@@ -8,6 +8,8 @@ import { stringify } from "yaml";
 import { K8S_PROVIDER_TYPE, UNKNOWN, type Rendered, type RenderedResource } from "./model";
 
 const COMPONENT_PREFIX = "istio-mesh:index:";
+/** The public component's type (`package/externalControlPlaneMesh.ts` `MESH_TYPE`): formats read a render, not the program. */
+const MESH_TYPE = `${COMPONENT_PREFIX}ExternalControlPlaneMesh`;
 const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 const str = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
@@ -46,12 +48,18 @@ function valueLines(values: unknown, prefix = ""): string[] {
 }
 
 export function formatTree(rendered: Rendered): string {
-  const lines: string[] = [`${rendered.project} / ${rendered.stack}`];
+  // The mesh component spans every cluster: it heads the tree, and its children are grouped by cluster like
+  // resources at the stack's root.
+  const meshes = rendered.resources.filter((r) => r.type === MESH_TYPE);
+  const meshUrns = new Set(meshes.map((r) => r.urn));
+  const lines: string[] = [`${rendered.project} / ${rendered.stack}`, ...meshes.map((m) => `${summary(m)}: its clusters below`)];
   const children = new Map<string | null, RenderedResource[]>();
   for (const r of rendered.resources) {
-    const list = children.get(r.parent) ?? [];
+    if (meshUrns.has(r.urn)) continue;
+    const parent = r.parent !== null && meshUrns.has(r.parent) ? null : r.parent;
+    const list = children.get(parent) ?? [];
     list.push(r);
-    children.set(r.parent, list);
+    children.set(parent, list);
   }
   const walk = (r: RenderedResource, depth: number, cluster: string | null) => {
     const elsewhere = r.cluster !== null && r.cluster !== cluster ? `  [cluster ${r.cluster}]` : "";

@@ -158,7 +158,7 @@ test("the checks catch what they are for", async (t) => {
     const resources = result.rendered.resources.map((r) =>
       r.type === "pulumi:providers:kubernetes" && r.name === "cp-eu-west" ? { ...r, inputs: { ...r.inputs, kubeconfig: undefined } } : r,
     );
-    assert.deepEqual(providerProblems({ ...result.rendered, resources }), ["urn:pulumi:prod::istio-mesh::pulumi:providers:kubernetes::cp-eu-west: no kubeconfig"]);
+    assert.deepEqual(providerProblems({ ...result.rendered, resources }), ["urn:pulumi:prod::istio-mesh::istio-mesh:index:ExternalControlPlaneMesh$pulumi:providers:kubernetes::cp-eu-west: no kubeconfig"]);
   });
 
   await t.test("two resources owning one object", () => {

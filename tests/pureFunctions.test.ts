@@ -2,11 +2,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parse } from "yaml";
-import { chartReleaseArgs } from "../components/common";
-import { loadBalancerAddress, loadBalancerIp } from "../components/controlPlaneGateway";
-import { buildKubeconfig, kubeconfigDigest, kubeconfigFromTokenSecret } from "../components/kubeconfig";
-import { remoteSecretLayout } from "../components/remoteSecret";
-import { injectionPath } from "../components/urls";
+import { chartReleaseArgs } from "../package/components/common";
+import { loadBalancerAddress, loadBalancerIp } from "../package/components/controlPlaneGateway";
+import { buildKubeconfig, kubeconfigDigest, kubeconfigFromTokenSecret } from "../package/components/kubeconfig";
+import { remoteSecretLayout } from "../package/components/remoteSecret";
+import { injectionPath } from "../package/components/urls";
 
 test("injection path carries cluster and network; a '/' is escaped as --slash--", () => {
   assert.equal(injectionPath("cluster1", "network1"), "/inject/cluster/cluster1/net/network1");

@@ -59,6 +59,7 @@ test("tree (the default) shows clusters, components, resources and the outputs",
   const run = render("--stack", "prod");
   assert.equal(run.status, 0, run.stderr);
   for (const line of [
+    "ExternalControlPlaneMesh mesh: its clusters below",
     "cluster cp-eu-west",
     "cluster apps-eu-west",
     "cluster apps-us-east",

@@ -15,7 +15,7 @@ import {
   SKEW_POLICY_URL,
   skewViolation,
   versionChangeProblems,
-} from "../infra/config/versions";
+} from "../package/config/versions";
 
 const v = (text: string) => {
   const parsed = parseIstioVersion(text);

@@ -3,7 +3,7 @@
  * Exit status: 0 every check passed, 1 a check failed, 2 usage or config error (nothing was checked).
  */
 import * as path from "node:path";
-import { allRemotes } from "../infra/config/model";
+import { allRemotes } from "../package/config/model";
 import { parseVerifyArgs, USAGE, type VerifyArgs } from "./args";
 import { getHelloworld } from "./helloworldProbe";
 import { clientReader } from "./kube/clientReader";

@@ -2,8 +2,8 @@
  * Which checks a mesh gets, from its stack config and outputs: the guide's "confirm" steps, per cluster.
  * Each check pairs a read (through a `ClusterReader`) with a pure judgement from `checks/`.
  */
-import type { MeshConfig, RemoteCluster } from "../infra/config/model";
-import { allRemotes } from "../infra/config/model";
+import type { MeshConfig, RemoteCluster } from "../package/config/model";
+import { allRemotes } from "../package/config/model";
 import type { Check } from "./check";
 import { checkGateway, type GatewayExpectation } from "./checks/gateways";
 import { checkHelloworldVersions, type ExpectedVersion, type HelloAnswer } from "./checks/helloworld";

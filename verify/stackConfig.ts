@@ -4,8 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import type { MeshConfig } from "../infra/config/model";
-import { formatProblems, validateStackConfig } from "../infra/config/validate";
+import { formatProblems, validateStackConfig, type StackMeshConfig } from "../infra/config/validate";
 import { readProjectName, readStackConfig } from "../render/stackFile";
 import { UsageError } from "./usageError";
 
@@ -17,7 +16,7 @@ export interface StackConfigRequest {
 }
 
 /** @throws UsageError when the stack file is missing or invalid */
-export function loadStackMeshConfig(req: StackConfigRequest): MeshConfig {
+export function loadStackMeshConfig(req: StackConfigRequest): StackMeshConfig {
   const file = req.configFile ?? path.join(req.projectDir, `Pulumi.${req.stack}.yaml`);
   const source = req.configFile ?? `Pulumi.${req.stack}.yaml`;
   if (!existsSync(file)) throw new UsageError(`no stack file ${file} (pass --config-file, or check --stack)`);

@@ -1,11 +1,10 @@
 /**
- * The stack's outputs (`MeshOutputs` in infra/mesh.ts) as `pulumi stack output --json` prints them, checked
+ * The stack's outputs (`StackOutputs` in infra/program.ts) as `pulumi stack output --json` prints them, checked
  * against the stack config: verifying a config that was never deployed would only report confusing failures.
  */
 import { z } from "zod";
-import type { MeshConfig } from "../infra/config/model";
-import { allRemotes } from "../infra/config/model";
-import { formatPath } from "../infra/config/validate";
+import { allRemotes } from "../package/config/model";
+import { formatPath, type StackMeshConfig } from "../infra/config/validate";
 import { UsageError } from "./usageError";
 
 const remoteOutputsSchema = z.object({
@@ -45,7 +44,7 @@ export function parseStackOutputs(text: string, source: string): StackOutputs {
 }
 
 /** @throws UsageError when the outputs describe another deployment than the config (config changed since `pulumi up`) */
-export function assertOutputsMatchConfig(cfg: MeshConfig, outputs: StackOutputs, source: string): void {
+export function assertOutputsMatchConfig(cfg: StackMeshConfig, outputs: StackOutputs, source: string): void {
   const problems: string[] = [];
   if (cfg.exposure.mode === "hostname" && outputs.EXTERNAL_ISTIOD_ADDR !== cfg.exposure.hostname) {
     problems.push(`EXTERNAL_ISTIOD_ADDR is ${outputs.EXTERNAL_ISTIOD_ADDR}, but the config's exposure.hostname is ${cfg.exposure.hostname}`);

@@ -15,9 +15,9 @@
  * Pure: the program reads the previous value through a StackReference to its own stack (`infra/program.ts`).
  */
 import { z } from "zod";
-import type { MeshConfig, RemoteCluster } from "./model";
-import type { Problem } from "./validate";
-import { controlPlaneUpgradeProblems, versionChangeProblems } from "./versions";
+import type { MeshConfig, RemoteCluster } from "../../package/config/model";
+import type { Problem } from "../../package/config/problems";
+import { controlPlaneUpgradeProblems, versionChangeProblems } from "../../package/config/versions";
 
 /** The stack output that carries the record. */
 export const DEPLOYED_CONFIG_OUTPUT = "deployedConfig";

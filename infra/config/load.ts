@@ -3,7 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
-import type { MeshConfig } from "./model";
+import type { StackMeshConfig } from "./validate";
 import { formatProblems, validateStackConfig } from "./validate";
 
 /** The config namespace: the Pulumi project name, so `pulumi config set <key>` needs no prefix. */
@@ -29,7 +29,7 @@ const isConfigSecret = (key: string): boolean =>
  * @param source the stack file's name for messages; defaults to `Pulumi.<stack>.yaml`
  * @throws ConfigError listing every problem
  */
-export function loadMeshConfig(source = `Pulumi.${pulumi.getStack()}.yaml`): MeshConfig {
+export function loadMeshConfig(source = `Pulumi.${pulumi.getStack()}.yaml`): StackMeshConfig {
   const all = pulumi.runtime.allConfig();
   const result = validateStackConfig(all, Object.keys(all).filter(isConfigSecret), CONFIG_NAMESPACE, source);
   if (!result.ok) throw new ConfigError(formatProblems(source, result.problems));

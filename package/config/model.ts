@@ -1,6 +1,7 @@
 /**
- * The validated, normalised mesh topology every component is built from. Produced only by `loadMeshConfig`.
- * It holds no credential: secret keys are only noted as present and are read as Pulumi secrets by the program.
+ * The validated, normalised mesh topology every component is built from: defaults applied, `auto` resolved, each
+ * cluster's charts known. Produced only by `validateMeshDocument` (`document.ts`), from the stack file or from the
+ * component's arguments. It holds no credential.
  */
 
 /** Where Helm fetches Istio's charts from, and which version; the chart version is the Istio version. */
@@ -49,8 +50,6 @@ export type Exposure =
   | { mode: "loadBalancer" };
 
 export interface MeshConfig {
-  /** The stack file this came from, for messages. */
-  source: string;
   /**
    * The control plane's charts (`istio.version`): the external cluster's releases, the external istiod, and the
    * config cluster's `base`, whose CRDs the external istiod reads and so never lag it.
@@ -71,8 +70,6 @@ export interface MeshConfig {
   protect: boolean;
   /** Changing this value rotates every remote-secret token (new tokens before old ones are deleted). */
   remoteSecretRotation: string;
-  /** Whether kubeconfig content is given as the secret key `kubeconfig` (else the user's kubeconfig file is used). */
-  kubeconfigInConfig: boolean;
 }
 
 /** Every remote cluster, the config cluster first. */

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../infra/config/model";
+import type { ChartSource } from "../config/model";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
 import { configClusterBaseValues, configClusterIstiodValues, remoteValuesInput, type ExposureMode } from "./remoteValues";
@@ -38,7 +38,7 @@ export class RemoteConfigCluster extends pulumi.ComponentResource {
   readonly istiod: k8s.helm.v3.Release;
   readonly injectionUrl: pulumi.Output<string>;
   /** The validation webhook URL (hostname mode); loadBalancer mode validates through the in-cluster `istiod` Service. */
-  readonly validationUrl: pulumi.Output<string | undefined>;
+  readonly validationUrl?: pulumi.Output<string>;
 
   constructor(name: string, args: RemoteConfigClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(typeToken("RemoteConfigCluster"), name, {}, opts);
@@ -63,7 +63,7 @@ export class RemoteConfigCluster extends pulumi.ComponentResource {
     );
 
     this.injectionUrl = injectionUrl(args.address, args.clusterName, args.network);
-    this.validationUrl = args.mode === "hostname" ? validationUrl(args.address) : pulumi.output(undefined);
+    if (args.mode === "hostname") this.validationUrl = validationUrl(args.address);
     this.registerOutputs({ injectionUrl: this.injectionUrl, validationUrl: this.validationUrl });
   }
 }

@@ -3,7 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../infra/config/model";
+import type { ChartSource } from "../config/model";
 
 /** Type tokens of all components: `istio-mesh:index:<Component>`. */
 export const typeToken = (component: string): string => `istio-mesh:index:${component}`;

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../infra/config/model";
+import type { ChartSource } from "../config/model";
 import { chartReleaseArgs, typeToken, type HelmValues } from "./common";
 import { loadBalancerAddress } from "./controlPlaneGateway";
 

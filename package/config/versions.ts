@@ -14,7 +14,7 @@
  *
  * Pure: no Pulumi runtime, so the config validation, `npm run verify` and the tests share it.
  */
-import type { Problem } from "./validate";
+import type { Problem } from "./problems";
 
 /** How far the control plane may be ahead of a data plane, and how far one in-place upgrade may go, in minors. */
 export const MAX_MINOR_SKEW = 1;

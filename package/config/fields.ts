@@ -1,8 +1,6 @@
 /**
- * The shape of a stack's configuration (`Pulumi.<stack>.yaml`, namespace `istio-mesh:`), as zod schemas.
- *
- * Every object is strict: an unknown key is an error, so a typo never passes silently. Rules that involve more
- * than one field (unique names, hostname mode needs a hostname, ...) live in `rules.ts`.
+ * The rules of single fields of a mesh's settings, as zod schemas: DNS labels, URLs, Istio versions. The stack file
+ * and the component's arguments share them (`document.ts`), so a value is refused with the same message in both.
  */
 import { z } from "zod";
 
@@ -10,6 +8,8 @@ import { z } from "zod";
 export const MIN_ISTIO_MINOR = 24;
 export const DEFAULT_CHART_REPOSITORY = "https://istio-release.storage.googleapis.com/charts";
 export const DEFAULT_CONTROL_PLANE_NAMESPACE = "external-istiod";
+export const DEFAULT_MESH_ID = "mesh1";
+export const DEFAULT_REMOTE_SECRET_ROTATION = "initial";
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -29,13 +29,13 @@ export const dns1123Label = z.string().superRefine((v, ctx) => {
   }
 });
 
-const secretName = z.string().superRefine((v, ctx) => {
+export const secretName = z.string().superRefine((v, ctx) => {
   if (v.length > 253 || !DNS1123_SUBDOMAIN.test(v)) {
     ctx.addIssue({ code: "custom", message: `${quote(v)} is not a valid Kubernetes Secret name (DNS-1123 subdomain)` });
   }
 });
 
-const networkName = z.string().superRefine((v, ctx) => {
+export const networkName = z.string().superRefine((v, ctx) => {
   if (v.length > 63 || !LABEL_VALUE.test(v)) {
     ctx.addIssue({
       code: "custom",
@@ -44,7 +44,7 @@ const networkName = z.string().superRefine((v, ctx) => {
   }
 });
 
-const hostname = z.string().superRefine((v, ctx) => {
+export const hostname = z.string().superRefine((v, ctx) => {
   if (IPV4.test(v) || v.includes(":")) {
     ctx.addIssue({ code: "custom", message: `${quote(v)} is an IP address; hostname mode needs a DNS name (use mode "loadBalancer" for an IP)` });
   } else if (v === "localhost" || v.length > 253 || !DNS1123_SUBDOMAIN.test(v) || !v.includes(".")) {
@@ -53,7 +53,7 @@ const hostname = z.string().superRefine((v, ctx) => {
 });
 
 /** The URL of a cluster's Kubernetes API server as the external cluster's pods reach it. */
-const apiServerUrl = z.string().superRefine((v, ctx) => {
+export const apiServerUrl = z.string().superRefine((v, ctx) => {
   let url: URL;
   try {
     url = new URL(v);
@@ -81,7 +81,7 @@ const apiServerUrl = z.string().superRefine((v, ctx) => {
   }
 });
 
-const chartRepository = z.string().superRefine((v, ctx) => {
+export const chartRepository = z.string().superRefine((v, ctx) => {
   let url: URL;
   try {
     url = new URL(v);
@@ -107,7 +107,7 @@ const chartRepository = z.string().superRefine((v, ctx) => {
   }
 });
 
-const istioVersion = z.string().superRefine((v, ctx) => {
+export const istioVersion = z.string().superRefine((v, ctx) => {
   const m = SEMVER.exec(v);
   if (!m) {
     ctx.addIssue({ code: "custom", message: `${quote(v)} is not an Istio release version (expected e.g. "1.28.10")` });
@@ -119,72 +119,4 @@ const istioVersion = z.string().superRefine((v, ctx) => {
   }
 });
 
-const nonEmpty = z.string().min(1, { message: "must not be empty" });
-
-const clusterGateways = z.strictObject({
-  /** Helm release `istio-ingressgateway` (LoadBalancer) in the control plane namespace. */
-  ingress: z.boolean().default(false),
-  /** Helm release `istio-egressgateway` (ClusterIP) in the control plane namespace. */
-  egress: z.boolean().default(false),
-});
-
-export const externalClusterSchema = z.strictObject({
-  name: dns1123Label,
-  context: nonEmpty,
-  /** Whether the program creates `istio-system` or uses the one that is there (e.g. holding the TLS Secret). */
-  istioSystem: z.enum(["create", "existing"], { message: 'must be "create" or "existing"' }).default("create"),
-});
-
-export const remoteClusterSchema = z.strictObject({
-  name: dns1123Label,
-  context: nonEmpty,
-  apiServer: apiServerUrl,
-  network: networkName,
-  gateways: clusterGateways.prefault({}),
-  /** This cluster's chart version (`istiod`, gateways, a further remote's `base`); unset, it follows `istio.version`. */
-  istioVersion: istioVersion.optional(),
-});
-
-export const configSchema = z.strictObject({
-  istio: z
-    .strictObject({
-      version: istioVersion,
-      chartRepository: chartRepository.default(DEFAULT_CHART_REPOSITORY),
-    }),
-  mesh: z
-    .strictObject({
-      id: dns1123Label.default("mesh1"),
-      controlPlaneNamespace: dns1123Label.default(DEFAULT_CONTROL_PLANE_NAMESPACE),
-    })
-    .prefault({}),
-  clusters: z.strictObject({
-    external: externalClusterSchema,
-    config: remoteClusterSchema,
-    remotes: z.array(remoteClusterSchema).default([]),
-  }),
-  exposure: z.strictObject({
-    mode: z.enum(["hostname", "loadBalancer"], { message: 'must be "hostname" or "loadBalancer"' }),
-    hostname: hostname.optional(),
-    tls: z
-      .strictObject({
-        secretName: secretName,
-        create: z.boolean().default(false),
-      })
-      .optional(),
-  }),
-  eastWestGateways: z
-    .union([z.literal("auto"), z.boolean()], { message: 'must be "auto", true or false' })
-    .default("auto"),
-  samples: z.boolean().default(false),
-  protect: z.boolean().default(false),
-  remoteSecretRotation: nonEmpty.default("initial"),
-  // Secret keys: read as Pulumi secrets, never as plain config. Their content is opaque here.
-  kubeconfig: z.string().optional(),
-  tlsCertificate: z.string().optional(),
-  tlsKey: z.string().optional(),
-});
-
-/** Keys whose values are credentials: they must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["kubeconfig", "tlsKey"] as const;
-
-export type RawConfig = z.output<typeof configSchema>;
+export const nonEmpty = z.string().min(1, { message: "must not be empty" });

@@ -1,10 +1,11 @@
 /**
- * One Kubernetes provider per cluster of the stack config.
+ * One Kubernetes provider per cluster of the mesh.
  *
- * Every provider gets `context`, `clusterIdentifier` and a `kubeconfig`: the secret content from config when
- * given, else the path of the user's kubeconfig file. `kubernetes:strictMode` rejects a provider without both
- * (so nothing ever falls back to whatever cluster the ambient kubeconfig points at), and `clusterIdentifier`
- * keeps a changed kubeconfig (a rotated token, another laptop's path) from replacing every resource.
+ * Every provider gets `context`, `clusterIdentifier` and a `kubeconfig`: the cluster's kubeconfig content (a
+ * secret) when given, else the path of the kubeconfig file of the machine running Pulumi. `kubernetes:strictMode`
+ * rejects a provider without both (so nothing ever falls back to whatever cluster the ambient kubeconfig points at),
+ * and `clusterIdentifier` keeps a changed kubeconfig (a rotated token, another laptop's path) from replacing every
+ * resource.
  *
  * `enableSecretMutable` makes a change of a Secret's content an in-place update. By default pulumi-kubernetes
  * treats `.data`/`.stringData` of a Secret as replace-only (`provider/pkg/provider/diff.go` `forceNewProperties`:
@@ -20,6 +21,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { allRemotes, type ClusterRef, type MeshConfig } from "./config/model";
+import type { Placement } from "./mesh";
 
 /** What kubectl reads: the first entry of `KUBECONFIG`, else `~/.kube/config`. */
 export function defaultKubeconfigPath(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): string {
@@ -34,13 +36,19 @@ export function providerArgs(cluster: ClusterRef, kubeconfig: pulumi.Input<strin
 export type ClusterProviders = ReadonlyMap<string, k8s.Provider>;
 
 /**
- * @param kubeconfigContent the secret `kubeconfig` config value, if the stack gives one
+ * The providers, each named after its cluster (a provider's URN is part of every resource's identity).
+ * @param kubeconfigOf a cluster's kubeconfig content, if given; it is taken as a secret
  */
-export function createProviders(cfg: MeshConfig, kubeconfigContent: pulumi.Output<string> | undefined): ClusterProviders {
-  const kubeconfig = kubeconfigContent ?? defaultKubeconfigPath();
+export function createProviders(
+  cfg: MeshConfig,
+  kubeconfigOf: (cluster: string) => pulumi.Input<string> | undefined,
+  placement: Placement,
+): ClusterProviders {
   const providers = new Map<string, k8s.Provider>();
   for (const cluster of [cfg.external, ...allRemotes(cfg)]) {
-    providers.set(cluster.name, new k8s.Provider(cluster.name, providerArgs(cluster, kubeconfig)));
+    const content = kubeconfigOf(cluster.name);
+    const kubeconfig = content === undefined ? defaultKubeconfigPath() : pulumi.secret(content);
+    providers.set(cluster.name, new k8s.Provider(cluster.name, providerArgs(cluster, kubeconfig), placement));
   }
   return providers;
 }

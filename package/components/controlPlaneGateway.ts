@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource, IstioSystemNamespace } from "../infra/config/model";
+import type { ChartSource, IstioSystemNamespace } from "../config/model";
 import { chartReleaseArgs, protection, typeToken, type HelmValues } from "./common";
 import { WEBHOOK_PORT, XDS_PORT } from "./urls";
 

@@ -1,0 +1,84 @@
+/**
+ * The component's surface of the mesh rules (`document.ts`): `ExternalControlPlaneMeshArgs` as they arrive, from a
+ * TypeScript program or, through the plugin host, from any Pulumi language (plain objects; Outputs where the schema
+ * has Inputs). Messages name the component and the argument path:
+ * `ExternalControlPlaneMesh "prod": clusters.remotes[1].name: "West_2" is not a DNS-1123 label (...)`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { EastWestGateways } from "../meshArgs";
+import { documentSchemas, validateMeshDocument, type DocumentValidation, type Surface } from "./document";
+import type { Problem } from "./problems";
+
+/** The component's name in its type token and messages. */
+export const MESH_COMPONENT = "ExternalControlPlaneMesh";
+
+/** A credential: a string, or an Output or Promise of one. Its value is never looked at here, nor echoed. */
+const credential = z.custom<pulumi.Input<string>>((v) => typeof v === "string" || pulumi.Output.isInstance(v) || v instanceof Promise, {
+  message: "must be a string",
+});
+
+const ARGS_SCHEMAS = documentSchemas({
+  cluster: { kubeconfig: credential.optional() },
+  tls: { certificate: credential.optional(), privateKey: credential.optional() },
+  root: { upgradingControlPlane: z.boolean().optional(), adoptRootLevelResources: z.boolean().optional() },
+  eastWestGateways: z.enum(EastWestGateways, { message: 'must be "auto", "enabled" or "disabled"' }),
+});
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+const ARGS_SURFACE: Surface = {
+  schemas: ARGS_SCHEMAS,
+  eastWestGatewaysOff: '"disabled"',
+  tlsMaterial: (raw) => {
+    const tls = isRecord(raw.exposure) && isRecord(raw.exposure.tls) ? raw.exposure.tls : {};
+    return [
+      { path: "exposure.tls.certificate", given: tls.certificate !== undefined, howToGive: " (the PEM certificate chain)" },
+      { path: "exposure.tls.privateKey", given: tls.privateKey !== undefined, howToGive: " (the PEM private key)" },
+    ];
+  },
+  // Credentials are taken as secrets whatever the caller marked them (a plain string from another language, say).
+  ownProblems: () => [],
+  typeMismatch: (input) =>
+    pulumi.Output.isInstance(input)
+      ? "must be a plain value known when the program runs, not an Output: it decides which resources the mesh has"
+      : undefined,
+};
+
+/**
+ * Absent and null are one thing to the SDKs of other languages (an unset optional argument may arrive as null), so
+ * null object members are dropped. Outputs and resources are left as they are.
+ */
+function withoutNullMembers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNullMembers);
+  if (!isRecord(value) || pulumi.Output.isInstance(value) || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).flatMap(([k, v]) => (v === null ? [] : [[k, withoutNullMembers(v)]])));
+}
+
+/** Validates the component's arguments with the mesh rules: the parsed document and model, or every problem. */
+export function validateMeshArgs(args: unknown): DocumentValidation {
+  return validateMeshDocument(withoutNullMembers(args), ARGS_SURFACE);
+}
+
+/** `ExternalControlPlaneMesh "<name>": <argument path>: <what is wrong>`, one line per problem. */
+export function formatArgProblems(name: string, problems: readonly Problem[]): string[] {
+  return problems.map((p) => `${MESH_COMPONENT} ${JSON.stringify(name)}: ${p.path || "(root)"}: ${p.message}`);
+}
+
+/**
+ * Invalid arguments, every problem at once. An `InputPropertiesError`, so the plugin host hands the engine each
+ * argument path and reason for the caller's language to show; its message has the same lines for TypeScript callers.
+ */
+export class MeshArgsError extends pulumi.InputPropertiesError {
+  readonly problems: readonly string[];
+
+  constructor(name: string, problems: readonly Problem[]) {
+    const lines = formatArgProblems(name, problems);
+    super({
+      message: `invalid arguments:\n  ${lines.join("\n  ")}`,
+      errors: problems.map((p) => ({ propertyPath: p.path, reason: p.message })),
+    });
+    this.name = "MeshArgsError";
+    this.problems = lines;
+  }
+}

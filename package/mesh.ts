@@ -1,0 +1,279 @@
+/**
+ * The mesh's wiring: the guide's steps as components, wired so each value the guide copies by hand flows as an
+ * Output. `ExternalControlPlaneMesh` calls these pieces; each takes the model, the clusters' providers and where its
+ * components go (`Placement`), so a component with a part of the mesh (the operator's, the admin's) can call the
+ * same pieces.
+ *
+ *   ControlPlaneGateway (external) --address--> RemoteConfigCluster (config) --istiod SA--> ExternalIstiod (external)
+ *                                    \--address--> AdditionalRemote (each further remote) --remote secret--> external
+ *   then, per remote, what is injected: MeshGateways, EastWestGateway, SampleApps.
+ *
+ * Remotes never wait for each other: only the control plane is a shared prerequisite.
+ *
+ * An upgrade (`istio.version` changed on a deployed mesh, README "Upgrading Istio") keeps these edges and adds one:
+ * the config cluster's `base` (the CRDs, always at the control plane's version) and `istiod` first, because the
+ * external istiod waits for the `istiod` service account; then the external control plane; then every further
+ * remote's charts (the added edge, `MeshOrder`) and every gateway. The config cluster's `istiod` cannot come after
+ * the external istiod: that would be a cycle with the first install.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AdditionalRemote } from "./components/additionalRemote";
+import { ControlPlaneGateway, type ControlPlaneExposure } from "./components/controlPlaneGateway";
+import { EastWestGateway } from "./components/eastWestGateway";
+import { ExternalIstiod } from "./components/externalIstiod";
+import { MeshGateways } from "./components/meshGateways";
+import { RemoteConfigCluster } from "./components/remoteConfigCluster";
+import { SampleApps } from "./components/sampleApps";
+import type { MeshConfig, RemoteCluster } from "./config/model";
+import { RemoteClusterRole, type RemoteClusterInfo } from "./meshArgs";
+import { providerFor, type ClusterProviders } from "./providers";
+
+/** The TLS material of the hostname's Secret, when the mesh creates it; secrets. */
+export interface MeshSecrets {
+  tlsCertificate?: pulumi.Output<string>;
+  tlsKey?: pulumi.Output<string>;
+}
+
+/** How this run orders what it changes. */
+export interface MeshOrder {
+  /**
+   * The control plane's version changes on a deployed mesh: every further remote's charts wait for the external
+   * control plane (the data plane moves after its control plane). A first install does not wait: nothing there is
+   * injected, and the remotes' charts install alongside the control plane (its webhooks fail closed only for pods).
+   */
+  upgradingControlPlane: boolean;
+}
+
+/** Where the mesh's components go: under a parent, with the aliases that keep their earlier URNs. */
+export interface Placement {
+  parent?: pulumi.Resource;
+  aliases?: pulumi.Input<pulumi.Alias>[];
+}
+
+/** The mesh's values, as the public component outputs them. */
+export interface MeshOutputs {
+  /** The guide's EXTERNAL_ISTIOD_ADDR. */
+  externalIstiodAddress: pulumi.Output<string>;
+  /** Where DNS for the hostname must point (hostname mode); the same as the address in loadBalancer mode. */
+  controlPlaneLoadBalancer: pulumi.Output<string>;
+  remotes: Record<string, RemoteClusterInfo>;
+  /** The URL the guide curls (`http://$GATEWAY_URL/hello`), when samples are on. */
+  helloworldUrl?: pulumi.Output<string>;
+}
+
+function componentOptions(placement: Placement, provider: pulumi.ProviderResource): pulumi.ComponentResourceOptions {
+  return { provider, ...placement };
+}
+
+function controlPlaneExposure(cfg: MeshConfig, secrets: MeshSecrets): ControlPlaneExposure {
+  if (cfg.exposure.mode === "loadBalancer") return { mode: "loadBalancer" };
+  const { hostname, tls } = cfg.exposure;
+  return {
+    mode: "hostname",
+    hostname,
+    tls: tls.create ? { secretName: tls.secretName, certificate: secrets.tlsCertificate, privateKey: secrets.tlsKey } : { secretName: tls.secretName },
+  };
+}
+
+/** The external control plane and the config cluster it reads its configuration from. */
+export interface ControlPlane {
+  /** `EXTERNAL_ISTIOD_ADDR`. */
+  address: pulumi.Output<string>;
+  gateway: ControlPlaneGateway;
+  configCluster: RemoteConfigCluster;
+  externalIstiod: ExternalIstiod;
+  /**
+   * What every injected pod depends on (the injection webhook fails closed until it answers), and what every further
+   * remote's charts wait for in an upgrade (the data plane moves after its control plane).
+   */
+  ready: pulumi.Resource[];
+}
+
+/** The guide's first three steps: the gateway in the external cluster, the config cluster, the external istiod. */
+export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, secrets: MeshSecrets, placement: Placement): ControlPlane {
+  const external = providerFor(providers, cfg.external);
+  const gateway = new ControlPlaneGateway(
+    cfg.external.name,
+    { chart: cfg.chart, exposure: controlPlaneExposure(cfg, secrets), istioSystem: cfg.external.istioSystem, protect: cfg.protect },
+    componentOptions(placement, external),
+  );
+  const address = gateway.address;
+
+  const config = cfg.configCluster;
+  const configProvider = providerFor(providers, config);
+  const configCluster = new RemoteConfigCluster(
+    config.name,
+    // Its CRDs follow the control plane whatever the cluster's own version: the external istiod reads them.
+    {
+      chart: config.chart,
+      crdsChart: cfg.chart,
+      namespace: cfg.namespace,
+      clusterName: config.name,
+      network: config.network,
+      address,
+      mode: cfg.exposure.mode,
+      protect: cfg.protect,
+    },
+    componentOptions(placement, configProvider),
+  );
+
+  // ExternalIstiod also writes the config cluster's token, so its children set their providers explicitly; the
+  // external provider in `opts` only records where the component mostly lives.
+  const externalIstiod = new ExternalIstiod(
+    cfg.external.name,
+    {
+      chart: cfg.chart,
+      namespace: cfg.namespace,
+      meshId: cfg.meshId,
+      address,
+      exposure: cfg.exposure.mode === "hostname" ? { mode: "hostname", tlsSecretName: cfg.exposure.tls.secretName } : { mode: "loadBalancer" },
+      externalProvider: external,
+      configCluster: {
+        name: config.name,
+        network: config.network,
+        apiServer: config.apiServer,
+        provider: configProvider,
+        namespace: configCluster.namespace.metadata.name,
+        serviceAccountRelease: configCluster.istiod,
+      },
+      gatewayNamespace: gateway.gatewayNamespace,
+      crds: gateway.base,
+      rotation: cfg.remoteSecretRotation,
+      protect: cfg.protect,
+    },
+    componentOptions(placement, external),
+  );
+  return { address, gateway, configCluster, externalIstiod, ready: [gateway.gateway, externalIstiod] };
+}
+
+/** The guide's "Adding clusters": a further remote registered with the external istiod. */
+export function buildFurtherRemote(
+  cfg: MeshConfig,
+  remote: RemoteCluster,
+  providers: ClusterProviders,
+  controlPlane: ControlPlane,
+  order: MeshOrder,
+  placement: Placement,
+): AdditionalRemote {
+  const provider = providerFor(providers, remote);
+  return new AdditionalRemote(
+    remote.name,
+    {
+      chart: remote.chart,
+      namespace: cfg.namespace,
+      clusterName: remote.name,
+      network: remote.network,
+      apiServer: remote.apiServer,
+      configClusterName: cfg.configCluster.name,
+      address: controlPlane.address,
+      mode: cfg.exposure.mode,
+      provider,
+      externalProvider: providerFor(providers, cfg.external),
+      externalNamespace: controlPlane.externalIstiod.namespace.metadata.name,
+      rotation: cfg.remoteSecretRotation,
+      protect: cfg.protect,
+      controlPlane: order.upgradingControlPlane ? controlPlane.ready : [],
+    },
+    componentOptions(placement, provider),
+  );
+}
+
+/** A remote cluster as its injected workloads need it. */
+export interface WorkloadCluster {
+  cluster: RemoteCluster;
+  /** The config cluster: v1 of helloworld, its Gateway and VirtualService, the cross-network Gateway. */
+  isConfig: boolean;
+  /** Its control plane namespace (an Output of the Namespace, to order after it). */
+  namespace: pulumi.Output<string>;
+  /** What an injected pod needs in place first (DESIGN §3). */
+  injectionReady: pulumi.Resource[];
+  /** The release with Istio's CRDs in this cluster. */
+  crds: pulumi.Resource;
+}
+
+/** What runs injected on a remote: gateways, the east-west gateway, samples. Returns the ingress address. */
+export function buildWorkloads(cfg: MeshConfig, target: WorkloadCluster, providers: ClusterProviders, placement: Placement): pulumi.Output<string> | undefined {
+  const { cluster, isConfig, namespace, injectionReady, crds } = target;
+  const options = componentOptions(placement, providerFor(providers, cluster));
+  const gateways =
+    cluster.gateways.ingress || cluster.gateways.egress
+      ? new MeshGateways(
+          cluster.name,
+          { chart: cluster.chart, namespace, ingress: cluster.gateways.ingress, egress: cluster.gateways.egress, injectionReady },
+          options,
+        )
+      : undefined;
+  if (cfg.eastWestGateways) {
+    new EastWestGateway(cluster.name, { chart: cluster.chart, namespace, network: cluster.network, exposeServices: isConfig, injectionReady, crds }, options);
+  }
+  if (cfg.samples) {
+    new SampleApps(
+      cluster.name,
+      { istioVersion: cluster.chart.version, helloworldVersion: isConfig ? "v1" : "v2", exposeThroughIngress: isConfig, injectionReady, crds },
+      options,
+    );
+  }
+  return gateways?.ingressAddress;
+}
+
+/** The whole mesh. */
+export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets: MeshSecrets, order: MeshOrder, placement: Placement): MeshOutputs {
+  const controlPlane = buildControlPlane(cfg, providers, secrets, placement);
+  const { configCluster, externalIstiod } = controlPlane;
+  const config = cfg.configCluster;
+  const remotes: Record<string, RemoteClusterInfo> = {};
+
+  const configIngress = buildWorkloads(
+    cfg,
+    {
+      cluster: config,
+      isConfig: true,
+      namespace: configCluster.namespace.metadata.name,
+      injectionReady: [...controlPlane.ready, configCluster.istiod],
+      crds: configCluster.base,
+    },
+    providers,
+    placement,
+  );
+  remotes[config.name] = {
+    role: RemoteClusterRole.Config,
+    network: config.network,
+    injectionUrl: configCluster.injectionUrl,
+    ...(configCluster.validationUrl ? { validationUrl: configCluster.validationUrl } : {}),
+    remoteSecretName: externalIstiod.configSecret.secretName,
+    ...(configIngress ? { ingressGatewayAddress: configIngress } : {}),
+  };
+
+  for (const remote of cfg.remotes) {
+    const added = buildFurtherRemote(cfg, remote, providers, controlPlane, order, placement);
+    const ingress = buildWorkloads(
+      cfg,
+      {
+        cluster: remote,
+        isConfig: false,
+        namespace: added.namespace.metadata.name,
+        // Only the leading istiod writes istio-ca-root-cert, which injected pods mount: wait for the remote secret.
+        injectionReady: [...controlPlane.ready, added.istiod, added.remoteSecret],
+        crds: added.base,
+      },
+      providers,
+      placement,
+    );
+    remotes[remote.name] = {
+      role: RemoteClusterRole.Remote,
+      network: remote.network,
+      injectionUrl: added.injectionUrl,
+      remoteSecretName: added.remoteSecret.secretName,
+      ...(ingress ? { ingressGatewayAddress: ingress } : {}),
+    };
+  }
+
+  // The guide curls helloworld through the config cluster's ingress gateway (the rules require it with samples).
+  const helloworldUrl = cfg.samples && configIngress ? pulumi.interpolate`http://${configIngress}/hello` : undefined;
+  return {
+    externalIstiodAddress: controlPlane.address,
+    controlPlaneLoadBalancer: controlPlane.gateway.loadBalancerAddress,
+    remotes,
+    ...(helloworldUrl ? { helloworldUrl } : {}),
+  };
+}
