@@ -2,6 +2,7 @@
  * What every component shares: the type-token package, Istio chart releases, protection options.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { parseIstioVersion } from "../config/versions";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ChartSource } from "../config/model";
 
@@ -12,9 +13,9 @@ export type IstioChart = "base" | "istiod" | "gateway";
 
 /** The minor version of an Istio release (`"1.28.10"` -> 28): chart keys come and go with minor releases. */
 export function istioMinor(version: string): number {
-  const minor = Number(version.split(".")[1]);
-  if (!Number.isInteger(minor)) throw new Error(`not an Istio release version: "${version}"`);
-  return minor;
+  const parsed = parseIstioVersion(version);
+  if (!parsed) throw new Error(`not an Istio release version: "${version}"`);
+  return parsed.minor;
 }
 
 /**
