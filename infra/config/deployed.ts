@@ -15,6 +15,7 @@
  * Pure: the program reads the previous value through a StackReference to its own stack (`infra/program.ts`).
  */
 import { z } from "zod";
+import { serverKey } from "../../package/config/document";
 import type { MeshConfig, RemoteCluster } from "../../package/config/model";
 import type { Problem } from "../../package/config/problems";
 import { controlPlaneUpgradeProblems, versionChangeProblems } from "../../package/config/versions";
@@ -63,15 +64,6 @@ export function parseDeployedConfig(output: unknown): DeployedConfig | undefined
 }
 
 const IMMUTABLE_KEYS_DOC = "README: Immutable keys";
-
-/** `https://h`, `https://h/` and `https://h:443` are one API server. */
-function serverKey(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
-}
 
 /**
  * Every change of a key the deployed stack cannot change, as a problem at that key, naming the deployed value, the
