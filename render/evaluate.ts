@@ -255,10 +255,12 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
  */
 function withStackReferences(mocks: pulumi.runtime.Mocks, stackOutputs: Readonly<Record<string, Record<string, unknown>>>): pulumi.runtime.Mocks {
   return {
-    newResource: (args) =>
-      args.type === STACK_REFERENCE_TYPE
-        ? { id: args.id ?? args.name, state: { name: args.id, outputs: stackOutputs[args.id ?? ""] ?? {}, secretOutputNames: [] } }
-        : mocks.newResource(args),
+    newResource: (args) => {
+      if (args.type !== STACK_REFERENCE_TYPE) return mocks.newResource(args);
+      // The SDK reads a StackReference with the referenced stack's name as its id.
+      const name = args.id ?? args.name;
+      return { id: name, state: { name, outputs: stackOutputs[name] ?? {}, secretOutputNames: [] } };
+    },
     call: (args) => mocks.call(args),
   };
 }
