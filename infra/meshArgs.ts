@@ -4,7 +4,16 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { MeshDocument, RemoteClusterEntry } from "../package/config/document";
-import type { ExternalControlPlaneMeshArgs, RemoteCluster } from "../package/meshArgs";
+import type { WorkloadClusterEntry, WorkloadsDocument } from "../package/config/workloads";
+import type {
+  ControlPlaneReference,
+  ControlPlaneRemoteCluster,
+  ExternalControlPlaneArgs,
+  ExternalControlPlaneMeshArgs,
+  MeshWorkloadsArgs,
+  RemoteCluster,
+  WorkloadCluster,
+} from "../package/meshArgs";
 
 /** The stack's secret keys, read as Pulumi secrets. */
 export interface StackSecrets {
@@ -55,5 +64,29 @@ export function meshArgsFromStack(doc: MeshDocument, secrets: StackSecrets, run:
     remoteSecretRotation: doc.remoteSecretRotation,
     upgradingControlPlane: run.upgradingControlPlane,
     adoptRootLevelResources: true,
+  };
+}
+
+/**
+ * The arguments of an operator stack's control plane: the same settings without the admins' gateways and samples
+ * (the stack file's rules refuse them). An operator stack is new, so nothing is adopted.
+ */
+export function controlPlaneArgsFromStack(doc: MeshDocument, secrets: StackSecrets, run: RunFacts): ExternalControlPlaneArgs {
+  const { clusters, samples: _samples, adoptRootLevelResources: _adopt, ...mesh } = meshArgsFromStack(doc, secrets, run);
+  const withoutGateways = ({ gateways: _gateways, ...cluster }: RemoteCluster): ControlPlaneRemoteCluster => cluster;
+  return {
+    ...mesh,
+    clusters: { external: clusters.external, config: withoutGateways(clusters.config), remotes: (clusters.remotes ?? []).map(withoutGateways) },
+  };
+}
+
+/** The arguments of an admin stack's workloads: its clusters, each with the stack's one `kubeconfig`, or none. */
+export function workloadsArgsFromStack(doc: WorkloadsDocument, controlPlane: ControlPlaneReference, kubeconfig: pulumi.Output<string> | undefined): MeshWorkloadsArgs {
+  const withKubeconfig = (cluster: WorkloadClusterEntry): WorkloadCluster => ({ ...cluster, ...(kubeconfig !== undefined ? { kubeconfig } : {}) });
+  return {
+    controlPlane,
+    istio: doc.istio,
+    clusters: { ...(doc.clusters.config ? { config: withKubeconfig(doc.clusters.config) } : {}), remotes: doc.clusters.remotes.map(withKubeconfig) },
+    samples: doc.samples,
   };
 }

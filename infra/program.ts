@@ -1,23 +1,28 @@
 /**
  * The Pulumi program: validate the stack config (before anything is registered), refuse changes a deployed stack
- * cannot take, then create the mesh: one `ExternalControlPlaneMesh`, from the stack config as its arguments.
+ * cannot take, then deploy what the stack's kind says (README "Operator and admin stacks"): the whole mesh (one
+ * `ExternalControlPlaneMesh`), the mesh operator's part (`ExternalControlPlane`), or a mesh admins' part
+ * (`MeshWorkloads`, `adminProgram.ts`).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ExternalControlPlane } from "../package/externalControlPlane";
 import { ExternalControlPlaneMesh } from "../package/externalControlPlaneMesh";
-import type { RemoteClusterInfo } from "../package/meshArgs";
+import type { RemoteClusterInfo, ServedRemoteCluster } from "../package/meshArgs";
+import { adminProgram, type AdminStackOutputs } from "./adminProgram";
+import { deployedKind, previousDeployment, upgradesControlPlane } from "./deployment";
 import {
   DEPLOYED_CONFIG_OUTPUT,
   deployedConfigOf,
   immutableKeyProblems,
-  parseDeployedConfig,
+  stackKindProblems,
   versionJumpProblems,
   type DeployedConfig,
 } from "./config/deployed";
-import { CONFIG_NAMESPACE, ConfigError, loadMeshConfig } from "./config/load";
-import { formatProblems } from "./config/validate";
-import { meshArgsFromStack, type StackSecrets } from "./meshArgs";
+import { CONFIG_NAMESPACE, ConfigError, loadStackSettings } from "./config/load";
+import { formatProblems, type StackMeshConfig } from "./config/validate";
+import { controlPlaneArgsFromStack, meshArgsFromStack, type StackSecrets } from "./meshArgs";
 
-/** The mesh component's name in the stack. */
+/** The mesh component's name in the stack (and the operator's control plane's, the admins' workloads'). */
 export const MESH_NAME = "mesh";
 
 export interface ProgramOptions {
@@ -25,8 +30,8 @@ export interface ProgramOptions {
   source?: string;
 }
 
-/** The stack's outputs: the mesh's, under the names the guide and `npm run verify` use, and the record. */
-export interface StackOutputs {
+/** A whole mesh's outputs: the mesh's, under the names the guide and `npm run verify` use, and the record. */
+export interface MeshStackOutputs {
   EXTERNAL_ISTIOD_ADDR: pulumi.Output<string>;
   controlPlaneLoadBalancer: pulumi.Output<string>;
   remotes: Record<string, RemoteClusterInfo>;
@@ -35,49 +40,30 @@ export interface StackOutputs {
   [DEPLOYED_CONFIG_OUTPUT]: DeployedConfig;
 }
 
-/** This stack, as a StackReference names it. Older CLIs report no organization: the bare name means this project. */
-function thisStackName(): string {
-  try {
-    return `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
-  } catch {
-    return pulumi.getStack();
-  }
-}
-
-/** What the stack's last `pulumi up` left: nothing yet, outputs without our record (an older program), or the record. */
-export type PreviousDeployment = { kind: "none" } | { kind: "unrecorded" } | { kind: "recorded"; config: DeployedConfig };
-
 /**
- * The last successful `pulumi up`, read through a StackReference to this same stack. The read happens before
- * anything else is registered and changes nothing; at that point the backend still holds the previous
- * deployment's outputs (this run's are registered when the program's outputs resolve, at its end).
+ * An operator stack's outputs: what admin stacks read through their StackReference (`config/operatorOutputs.ts`),
+ * none of it secret, and the record.
  */
-async function previousDeployment(): Promise<PreviousDeployment> {
-  const self = new pulumi.StackReference("deployed-config", { name: thisStackName() });
-  const [record, address] = await Promise.all([
-    self.getOutputDetails(DEPLOYED_CONFIG_OUTPUT),
-    // Every deployment of this program, before the record too, exported the control plane address.
-    self.getOutputDetails("EXTERNAL_ISTIOD_ADDR"),
-  ]);
-  const config = parseDeployedConfig(record.value ?? record.secretValue);
-  if (config) return { kind: "recorded", config };
-  return (address.value ?? address.secretValue) !== undefined ? { kind: "unrecorded" } : { kind: "none" };
+export interface OperatorStackOutputs {
+  stackKind: "operator";
+  EXTERNAL_ISTIOD_ADDR: pulumi.Output<string>;
+  controlPlaneLoadBalancer: pulumi.Output<string>;
+  externalCluster: string;
+  remotes: Record<string, ServedRemoteCluster>;
+  [DEPLOYED_CONFIG_OUTPUT]: DeployedConfig;
 }
 
-/**
- * Whether this run changes the control plane's version on a deployed mesh: then the remotes' charts wait for the
- * control plane (README "Upgrading Istio"). Unknown for a stack deployed before the record existed: assumed.
- */
-export function upgradesControlPlane(previous: PreviousDeployment, version: string): boolean {
-  if (previous.kind === "none") return false;
-  return previous.kind === "unrecorded" || previous.config.istioVersion !== version;
-}
+export type StackOutputs = MeshStackOutputs | OperatorStackOutputs | AdminStackOutputs;
 
-export async function program(options: ProgramOptions = {}): Promise<StackOutputs> {
-  const cfg = loadMeshConfig(options.source);
+export { upgradesControlPlane, type PreviousDeployment } from "./deployment";
+
+/** A whole mesh or an operator stack: the control plane's rules against the record, then the component. */
+async function controlPlaneProgram(cfg: StackMeshConfig): Promise<MeshStackOutputs | OperatorStackOutputs> {
   const previous = await previousDeployment();
   const deployed = previous.kind === "recorded" ? previous.config : undefined;
-  const refused = [...immutableKeyProblems(deployed, cfg), ...versionJumpProblems(deployed, cfg)];
+  const kindChanged = stackKindProblems(deployedKind(previous), cfg.kind);
+  // A record of the other kind is not compared key by key: the kind's problem says what matters.
+  const refused = kindChanged.length > 0 ? kindChanged : [...immutableKeyProblems(deployed, cfg), ...versionJumpProblems(deployed, cfg)];
   if (refused.length > 0) throw new ConfigError(formatProblems(cfg.source, refused));
 
   const config = new pulumi.Config(CONFIG_NAMESPACE);
@@ -87,6 +73,17 @@ export async function program(options: ProgramOptions = {}): Promise<StackOutput
     ...(createTls ? { tlsCertificate: config.requireSecret("tlsCertificate"), tlsKey: config.requireSecret("tlsKey") } : {}),
   };
   const run = { upgradingControlPlane: upgradesControlPlane(previous, cfg.chart.version) };
+  if (cfg.kind === "operator") {
+    const controlPlane = new ExternalControlPlane(MESH_NAME, controlPlaneArgsFromStack(cfg.document, secrets, run));
+    return {
+      stackKind: "operator",
+      EXTERNAL_ISTIOD_ADDR: controlPlane.externalIstiodAddress,
+      controlPlaneLoadBalancer: controlPlane.controlPlaneLoadBalancer,
+      externalCluster: controlPlane.externalCluster,
+      remotes: controlPlane.remotes,
+      [DEPLOYED_CONFIG_OUTPUT]: deployedConfigOf(cfg),
+    };
+  }
   const mesh = new ExternalControlPlaneMesh(MESH_NAME, meshArgsFromStack(cfg.document, secrets, run));
   return {
     EXTERNAL_ISTIOD_ADDR: mesh.externalIstiodAddress,
@@ -95,4 +92,9 @@ export async function program(options: ProgramOptions = {}): Promise<StackOutput
     ...(mesh.helloworldUrl ? { helloworldUrl: mesh.helloworldUrl } : {}),
     [DEPLOYED_CONFIG_OUTPUT]: deployedConfigOf(cfg),
   };
+}
+
+export async function program(options: ProgramOptions = {}): Promise<StackOutputs> {
+  const settings = loadStackSettings(options.source);
+  return settings.kind === "admin" ? adminProgram(MESH_NAME, settings, await previousDeployment()) : controlPlaneProgram(settings);
 }

@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MESH_COMPONENT, MeshArgsError, validateMeshArgs } from "./config/args";
 import { typeToken } from "./components/common";
-import { buildMesh, type Placement } from "./mesh";
+import { kubeconfigsByCluster, placementUnder, tlsSecrets } from "./componentInputs";
+import { buildMesh } from "./mesh";
 import type { ExternalControlPlaneMeshArgs, RemoteClusterInfo } from "./meshArgs";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
 import { createProviders } from "./providers";
@@ -18,6 +19,9 @@ export const MESH_TYPE = typeToken(MESH_COMPONENT);
  * workloads (istio.io, "Install Istio with an External Control Plane"), optional parts included: the mesh admin's
  * gateways, the sample application, further remote clusters and east-west gateways. It creates one Kubernetes provider
  * per cluster, from each cluster's context and kubeconfig.
+ *
+ * It is the two parts a mesh operator and mesh admins can also deploy apart, `ExternalControlPlane` and
+ * `MeshWorkloads`, built under this one component.
  *
  * The arguments are validated before anything is registered, every problem at once. The mesh's resources are named
  * after their clusters (Istio's cluster IDs), so two meshes in one stack need different cluster names.
@@ -45,17 +49,12 @@ export class ExternalControlPlaneMesh extends pulumi.ComponentResource {
     const cfg = validated.config;
 
     // Before istio-mesh 0.2 the program created these resources at the stack's root.
-    const placement: Placement = { parent: this, ...(args.adoptRootLevelResources ? { aliases: [{ parent: pulumi.rootStackResource }] } : {}) };
-    const clusters = [args.clusters.external, args.clusters.config, ...(args.clusters.remotes ?? [])];
-    const kubeconfigs = new Map(clusters.map((c) => [c.name, c.kubeconfig]));
-    const tls = cfg.exposure.mode === "hostname" && cfg.exposure.tls.create ? args.exposure.tls : undefined;
-    const secrets = {
-      ...(tls?.certificate !== undefined ? { tlsCertificate: pulumi.secret(tls.certificate) } : {}),
-      ...(tls?.privateKey !== undefined ? { tlsKey: pulumi.secret(tls.privateKey) } : {}),
-    };
+    const placement = placementUnder(this, args.adoptRootLevelResources);
+    const kubeconfigs = kubeconfigsByCluster([args.clusters.external, args.clusters.config, ...(args.clusters.remotes ?? [])]);
+    const secrets = tlsSecrets(cfg, args.exposure.tls);
 
     const mesh = withoutPromiseStackTraces(() => {
-      const providers = createProviders(cfg, (cluster) => kubeconfigs.get(cluster), placement);
+      const providers = createProviders(cfg, kubeconfigs, placement);
       return buildMesh(cfg, providers, secrets, { upgradingControlPlane: args.upgradingControlPlane ?? false }, placement);
     });
     this.externalIstiodAddress = mesh.externalIstiodAddress;

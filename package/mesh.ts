@@ -10,6 +10,11 @@
  *
  * Remotes never wait for each other: only the control plane is a shared prerequisite.
  *
+ * The operator's part (`buildControlPlanePart`: everything up to the east-west gateways) and the admins' part
+ * (`buildWorkloads`: gateways and samples per remote) are the two public components `ExternalControlPlane` and
+ * `MeshWorkloads`; the whole mesh builds both parts under itself (not as nested components, so a stack deployed
+ * before the split keeps every URN).
+ *
  * An upgrade (`istio.version` changed on a deployed mesh, README "Upgrading Istio") keeps these edges and adds one:
  * the config cluster's `base` (the CRDs, always at the control plane's version) and `istiod` first, because the
  * external istiod waits for the `istiod` service account; then the external control plane; then every further
@@ -17,6 +22,7 @@
  * the external istiod: that would be a cycle with the first install.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
 import { AdditionalRemote } from "./components/additionalRemote";
 import { ControlPlaneGateway, type ControlPlaneExposure } from "./components/controlPlaneGateway";
 import { EastWestGateway } from "./components/eastWestGateway";
@@ -24,8 +30,10 @@ import { ExternalIstiod } from "./components/externalIstiod";
 import { MeshGateways } from "./components/meshGateways";
 import { RemoteConfigCluster } from "./components/remoteConfigCluster";
 import { SampleApps } from "./components/sampleApps";
+import type { ReleaseSource } from "./components/common";
+import { revisionOf } from "./controlPlaneRevision";
 import type { MeshConfig, RemoteCluster } from "./config/model";
-import { RemoteClusterRole, type RemoteClusterInfo } from "./meshArgs";
+import { RemoteClusterRole, type RemoteClusterInfo, type ServedRemoteCluster } from "./meshArgs";
 import { providerFor, type ClusterProviders } from "./providers";
 
 /** The TLS material of the hostname's Secret, when the mesh creates it; secrets. */
@@ -178,8 +186,8 @@ export function buildFurtherRemote(
   );
 }
 
-/** A remote cluster as its injected workloads need it. */
-export interface WorkloadCluster {
+/** A remote cluster as the control plane serves it, and what its injected workloads wait for. */
+export interface ServedCluster {
   cluster: RemoteCluster;
   /** The config cluster: v1 of helloworld, its Gateway and VirtualService, the cross-network Gateway. */
   isConfig: boolean;
@@ -189,87 +197,158 @@ export interface WorkloadCluster {
   injectionReady: pulumi.Resource[];
   /** The release with Istio's CRDs in this cluster. */
   crds: pulumi.Resource;
+  /** This cluster's istiod release (the remote profile). */
+  istiod: k8s.helm.v3.Release;
+  /** The Secret in the external cluster with this cluster's credentials. */
+  remoteSecretName: pulumi.Output<string>;
+  injectionUrl: pulumi.Output<string>;
+  validationUrl?: pulumi.Output<string>;
 }
 
-/** What runs injected on a remote: gateways, the east-west gateway, samples. Returns the ingress address. */
-export function buildWorkloads(cfg: MeshConfig, target: WorkloadCluster, providers: ClusterProviders, placement: Placement): pulumi.Output<string> | undefined {
-  const { cluster, isConfig, namespace, injectionReady, crds } = target;
-  const options = componentOptions(placement, providerFor(providers, cluster));
+/** The mesh operator's part: the control plane, every remote cluster's control plane parts, the east-west gateways. */
+export interface ControlPlanePart {
+  controlPlane: ControlPlane;
+  /** Every remote cluster, the config cluster first. */
+  served: ServedCluster[];
+}
+
+/**
+ * The guide's "Mesh operator steps", "Register the new cluster" and "Setup east-west gateways": everything a mesh
+ * admin's workloads need in place, and nothing injected but the east-west gateways.
+ */
+export function buildControlPlanePart(
+  cfg: MeshConfig,
+  providers: ClusterProviders,
+  secrets: MeshSecrets,
+  order: MeshOrder,
+  placement: Placement,
+): ControlPlanePart {
+  const controlPlane = buildControlPlane(cfg, providers, secrets, placement);
+  const { configCluster, externalIstiod } = controlPlane;
+  const served: ServedCluster[] = [
+    {
+      cluster: cfg.configCluster,
+      isConfig: true,
+      namespace: configCluster.namespace.metadata.name,
+      injectionReady: [...controlPlane.ready, configCluster.istiod],
+      crds: configCluster.base,
+      istiod: configCluster.istiod,
+      remoteSecretName: externalIstiod.configSecret.secretName,
+      injectionUrl: configCluster.injectionUrl,
+      ...(configCluster.validationUrl ? { validationUrl: configCluster.validationUrl } : {}),
+    },
+  ];
+  for (const remote of cfg.remotes) {
+    const added = buildFurtherRemote(cfg, remote, providers, controlPlane, order, placement);
+    served.push({
+      cluster: remote,
+      isConfig: false,
+      namespace: added.namespace.metadata.name,
+      // Only the leading istiod writes istio-ca-root-cert, which injected pods mount: wait for the remote secret.
+      injectionReady: [...controlPlane.ready, added.istiod, added.remoteSecret],
+      crds: added.base,
+      istiod: added.istiod,
+      remoteSecretName: added.remoteSecret.secretName,
+      injectionUrl: added.injectionUrl,
+    });
+  }
+  if (cfg.eastWestGateways) {
+    for (const target of served) {
+      const { cluster, isConfig, namespace, injectionReady, crds } = target;
+      new EastWestGateway(
+        cluster.name,
+        { chart: cluster.chart, namespace, network: cluster.network, exposeServices: isConfig, injectionReady, crds },
+        componentOptions(placement, providerFor(providers, cluster)),
+      );
+    }
+  }
+  return { controlPlane, served };
+}
+
+/** What the mesh admins need to know about a served cluster (the operator's outputs). */
+export function servedClusterInfo(controlPlane: ControlPlane, target: ServedCluster): ServedRemoteCluster {
+  return {
+    role: target.isConfig ? RemoteClusterRole.Config : RemoteClusterRole.Remote,
+    network: target.cluster.network,
+    namespace: target.namespace,
+    istioVersion: target.cluster.chart.version,
+    injectionUrl: target.injectionUrl,
+    ...(target.validationUrl ? { validationUrl: target.validationUrl } : {}),
+    remoteSecretName: target.remoteSecretName,
+    controlPlaneRevision: revisionOf([controlPlane.externalIstiod.istiod, target.istiod]),
+  };
+}
+
+/** A remote cluster as the mesh admin's workloads need it. */
+export interface WorkloadTarget {
+  /** The cluster's name (the prefix of its resources' names) and the admin's gateways there. */
+  cluster: { name: string; gateways: { ingress: boolean; egress: boolean } };
+  /** This cluster's charts: the version is the cluster's, from the control plane. */
+  chart: ReleaseSource;
+  /** The config cluster: v1 of helloworld, and its Gateway and VirtualService. */
+  isConfig: boolean;
+  /** The control plane namespace of this cluster. */
+  namespace: pulumi.Input<string>;
+  /** What an injected pod needs in place first, when it is in this stack (DESIGN §3). */
+  injectionReady: pulumi.Resource[];
+  /** The release with Istio's CRDs in this cluster, when it is in this stack. */
+  crds?: pulumi.Resource;
+}
+
+/** The guide's "Mesh admin steps" on one remote: its gateways and the samples. Returns the ingress address. */
+export function buildWorkloads(target: WorkloadTarget, samples: boolean, provider: pulumi.ProviderResource, placement: Placement): pulumi.Output<string> | undefined {
+  const { cluster, chart, isConfig, namespace, injectionReady, crds } = target;
+  const options = componentOptions(placement, provider);
   const gateways =
     cluster.gateways.ingress || cluster.gateways.egress
-      ? new MeshGateways(
-          cluster.name,
-          { chart: cluster.chart, namespace, ingress: cluster.gateways.ingress, egress: cluster.gateways.egress, injectionReady },
-          options,
-        )
+      ? new MeshGateways(cluster.name, { chart, namespace, ingress: cluster.gateways.ingress, egress: cluster.gateways.egress, injectionReady }, options)
       : undefined;
-  if (cfg.eastWestGateways) {
-    new EastWestGateway(cluster.name, { chart: cluster.chart, namespace, network: cluster.network, exposeServices: isConfig, injectionReady, crds }, options);
-  }
-  if (cfg.samples) {
+  if (samples) {
     new SampleApps(
       cluster.name,
-      { istioVersion: cluster.chart.version, helloworldVersion: isConfig ? "v1" : "v2", exposeThroughIngress: isConfig, injectionReady, crds },
+      {
+        istioVersion: chart.version,
+        helloworldVersion: isConfig ? "v1" : "v2",
+        exposeThroughIngress: isConfig,
+        injectionReady,
+        ...(crds ? { crds } : {}),
+      },
       options,
     );
   }
   return gateways?.ingressAddress;
 }
 
-/** The whole mesh. */
+/** The guide's URL for helloworld (`http://$GATEWAY_URL/hello`), through the config cluster's ingress gateway. */
+export function helloworldUrlOf(configIngress: pulumi.Output<string>): pulumi.Output<string> {
+  return pulumi.interpolate`http://${configIngress}/hello`;
+}
+
+/** The whole mesh: the operator's part, then the admin's part on every remote. */
 export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets: MeshSecrets, order: MeshOrder, placement: Placement): MeshOutputs {
-  const controlPlane = buildControlPlane(cfg, providers, secrets, placement);
-  const { configCluster, externalIstiod } = controlPlane;
-  const config = cfg.configCluster;
+  const { controlPlane, served } = buildControlPlanePart(cfg, providers, secrets, order, placement);
   const remotes: Record<string, RemoteClusterInfo> = {};
-
-  const configIngress = buildWorkloads(
-    cfg,
-    {
-      cluster: config,
-      isConfig: true,
-      namespace: configCluster.namespace.metadata.name,
-      injectionReady: [...controlPlane.ready, configCluster.istiod],
-      crds: configCluster.base,
-    },
-    providers,
-    placement,
-  );
-  remotes[config.name] = {
-    role: RemoteClusterRole.Config,
-    network: config.network,
-    injectionUrl: configCluster.injectionUrl,
-    ...(configCluster.validationUrl ? { validationUrl: configCluster.validationUrl } : {}),
-    remoteSecretName: externalIstiod.configSecret.secretName,
-    ...(configIngress ? { ingressGatewayAddress: configIngress } : {}),
-  };
-
-  for (const remote of cfg.remotes) {
-    const added = buildFurtherRemote(cfg, remote, providers, controlPlane, order, placement);
+  let configIngress: pulumi.Output<string> | undefined;
+  for (const target of served) {
+    const { cluster, isConfig, namespace, injectionReady, crds } = target;
     const ingress = buildWorkloads(
-      cfg,
-      {
-        cluster: remote,
-        isConfig: false,
-        namespace: added.namespace.metadata.name,
-        // Only the leading istiod writes istio-ca-root-cert, which injected pods mount: wait for the remote secret.
-        injectionReady: [...controlPlane.ready, added.istiod, added.remoteSecret],
-        crds: added.base,
-      },
-      providers,
+      { cluster, chart: cluster.chart, isConfig, namespace, injectionReady, crds },
+      cfg.samples,
+      providerFor(providers, cluster),
       placement,
     );
-    remotes[remote.name] = {
-      role: RemoteClusterRole.Remote,
-      network: remote.network,
-      injectionUrl: added.injectionUrl,
-      remoteSecretName: added.remoteSecret.secretName,
+    if (isConfig) configIngress = ingress;
+    remotes[cluster.name] = {
+      role: isConfig ? RemoteClusterRole.Config : RemoteClusterRole.Remote,
+      network: cluster.network,
+      injectionUrl: target.injectionUrl,
+      ...(target.validationUrl ? { validationUrl: target.validationUrl } : {}),
+      remoteSecretName: target.remoteSecretName,
       ...(ingress ? { ingressGatewayAddress: ingress } : {}),
     };
   }
-
   // The guide curls helloworld through the config cluster's ingress gateway (the rules require it with samples).
-  const helloworldUrl = cfg.samples && configIngress ? pulumi.interpolate`http://${configIngress}/hello` : undefined;
+  const helloworldUrl = cfg.samples && configIngress ? helloworldUrlOf(configIngress) : undefined;
   return {
     externalIstiodAddress: controlPlane.address,
     controlPlaneLoadBalancer: controlPlane.gateway.loadBalancerAddress,

@@ -223,3 +223,159 @@ export interface RemoteClusterInfo {
   /** The ingress gateway's load-balancer address, when the cluster has one. */
   ingressGatewayAddress?: pulumi.Output<string>;
 }
+
+/** A remote cluster as the mesh operator deploys it: without the mesh admins' gateways. */
+export interface ControlPlaneRemoteCluster {
+  /**
+   * The cluster's name in the mesh (a DNS label): Istio's cluster ID, the name of its Kubernetes provider and the
+   * prefix of its resources' names. It cannot change on a deployed mesh; names are unique within a stack.
+   */
+  name: string;
+  /** The kubeconfig context Pulumi reaches the cluster through. */
+  context: string;
+  /**
+   * Kubeconfig content holding `context` (or the path of a kubeconfig file), always handled as a secret. Unset: the
+   * kubeconfig file of the machine running Pulumi (the first entry of KUBECONFIG, else ~/.kube/config).
+   */
+  kubeconfig?: pulumi.Input<string>;
+  /**
+   * The cluster's API server as pods in the external cluster reach it (https, no path, not loopback): the external
+   * istiod watches the cluster through it.
+   */
+  apiServer: string;
+  /** The cluster's network: clusters that share one are a flat network to Istio (their pod IPs routable between them). */
+  network: string;
+  /**
+   * Pins this cluster's charts (its istiod with the remote profile, and on a further remote its `base`) to an Istio
+   * release: not newer than `istio.version` and at most one minor version older. Unset: `istio.version`.
+   */
+  istioVersion?: string;
+}
+
+/** The clusters the mesh operator deploys to. */
+export interface ControlPlaneClusters {
+  /** The cluster that runs the external control plane. */
+  external: ExternalCluster;
+  /** The config cluster, the first remote: it holds the mesh's configuration. */
+  config: ControlPlaneRemoteCluster;
+  /** Further remote clusters; none by default. */
+  remotes?: ControlPlaneRemoteCluster[];
+}
+
+/**
+ * The arguments of `ExternalControlPlane`: the mesh operator's part of the mesh, the same settings as
+ * `ExternalControlPlaneMesh` without the mesh admins' gateways and samples.
+ */
+export interface ExternalControlPlaneArgs {
+  /** The control plane's Istio release and the chart repository. */
+  istio: IstioRelease;
+  /** The mesh ID and the control plane namespace; defaults apply when unset. */
+  mesh?: MeshSettings;
+  /** The external cluster, the config cluster and any further remote clusters. */
+  clusters: ControlPlaneClusters;
+  /** How remote clusters reach the control plane. */
+  exposure: Exposure;
+  /** East-west gateways on every remote cluster; default `auto` (when the remote clusters span several networks). */
+  eastWestGateways?: EastWestGateways;
+  /** Protect, and keep on delete, namespaces, every `base` release (Istio's CRDs) and the root CA. Default false. */
+  protect?: boolean;
+  /** Change this value (a date is a good one) to rotate every remote-secret token, new tokens before old ones go. */
+  remoteSecretRotation?: string;
+  /** As `ExternalControlPlaneMeshArgs.upgradingControlPlane`. */
+  upgradingControlPlane?: boolean;
+}
+
+/**
+ * A remote cluster the control plane serves, as the mesh admins need it: `ExternalControlPlane.remotes`, and the
+ * `remotes` output of an operator stack. Nothing in it is secret.
+ */
+export interface ServedRemoteCluster {
+  /** config (the config cluster) or remote. */
+  role: RemoteClusterRole;
+  /** The cluster's network. */
+  network: string;
+  /** The control plane namespace in this cluster: the mesh admins' gateways run there. */
+  namespace: pulumi.Output<string>;
+  /** The Istio release of this cluster's charts: the mesh admins' gateway charts and samples follow it. */
+  istioVersion: string;
+  /** The URL the cluster's injection webhook calls. */
+  injectionUrl: pulumi.Output<string>;
+  /** The URL the validation webhooks call; the config cluster in hostname mode only. */
+  validationUrl?: pulumi.Output<string>;
+  /** The Secret in the external cluster's control plane namespace that holds this cluster's credentials. */
+  remoteSecretName: pulumi.Output<string>;
+  /**
+   * Changes whenever the control plane serving this cluster is redeployed (the external istiod's or this cluster's
+   * istiod chart or values), and is known only once both releases are ready.
+   */
+  controlPlaneRevision: pulumi.Output<string>;
+}
+
+/** A remote cluster as a mesh admin's `MeshWorkloads` reaches it. */
+export interface WorkloadCluster {
+  /** The cluster's name in the mesh: one the control plane serves (a key of `controlPlane.remotes`). */
+  name: string;
+  /** The kubeconfig context Pulumi reaches the cluster through. */
+  context: string;
+  /**
+   * Kubeconfig content holding `context` (or the path of a kubeconfig file), always handled as a secret. Unset: the
+   * kubeconfig file of the machine running Pulumi (the first entry of KUBECONFIG, else ~/.kube/config).
+   */
+  kubeconfig?: pulumi.Input<string>;
+  /** The mesh admin's gateways on this cluster; none by default. */
+  gateways?: ClusterGateways;
+}
+
+/** The mesh admin's remote clusters; at least one. */
+export interface WorkloadClusters {
+  /** The config cluster, when the team runs it (it gets helloworld's Gateway and VirtualService with samples). */
+  config?: WorkloadCluster;
+  /** Further remote clusters of the team. */
+  remotes?: WorkloadCluster[];
+}
+
+/** Where the mesh admin's charts come from; their versions come from the control plane. */
+export interface WorkloadCharts {
+  /** As `IstioRelease.chartRepository`; default Istio's own repository. */
+  chartRepository?: string;
+}
+
+/** A remote cluster as the control plane serves it: the fields of `ServedRemoteCluster` a mesh admin's workloads use. */
+export interface ServedRemoteClusterInput {
+  /** config or remote: must match where the cluster is listed in `clusters`. */
+  role: pulumi.Input<string>;
+  /** The control plane namespace in this cluster. */
+  namespace: pulumi.Input<string>;
+  /** The Istio release of this cluster's charts. */
+  istioVersion: pulumi.Input<string>;
+  /** The control plane's readiness marker for this cluster: the workloads wait for it. */
+  controlPlaneRevision: pulumi.Input<string>;
+}
+
+/** The control plane a mesh admin's workloads are injected by: `ExternalControlPlane`'s outputs, or an operator stack's. */
+export interface ControlPlaneReference {
+  /** The control plane's address, the guide's EXTERNAL_ISTIOD_ADDR. */
+  externalIstiodAddress: pulumi.Input<string>;
+  /** The remote clusters the control plane serves, by name (`ExternalControlPlane.remotes`, an operator stack's `remotes`). */
+  remotes: pulumi.Input<Record<string, pulumi.Input<ServedRemoteClusterInput>>>;
+}
+
+/** The arguments of `MeshWorkloads`: the mesh admin's part of the mesh on some of its remote clusters. */
+export interface MeshWorkloadsArgs {
+  /** The control plane that serves these clusters. */
+  controlPlane: ControlPlaneReference;
+  /** Where Helm fetches the gateway chart. */
+  istio?: WorkloadCharts;
+  /** The team's remote clusters. */
+  clusters: WorkloadClusters;
+  /** Istio's helloworld and sleep samples on each of these clusters. Default false. */
+  samples?: boolean;
+}
+
+/** A mesh admin's remote cluster after deployment. */
+export interface WorkloadClusterInfo {
+  /** The ingress gateway's load-balancer address, when the cluster has one. */
+  ingressGatewayAddress?: pulumi.Output<string>;
+  /** The control plane revision the workloads were deployed against (`ServedRemoteCluster.controlPlaneRevision`). */
+  controlPlaneRevision: pulumi.Output<string>;
+}

@@ -1,5 +1,5 @@
 /**
- * `npm run render -- --stack <name> [--config-file <path>] [--deployed-outputs <file>] [--format tree|json|yaml] [--out <dir>]`
+ * `npm run render -- --stack <name> [--config-file <path>] [--deployed-outputs <file>] [--operator-outputs <file>] [--format tree|json|yaml] [--out <dir>]`
  *
  * Shows everything `pulumi up` would create for a stack, without a cluster, credentials or the Pulumi CLI.
  * Exit status: 0 rendered, 1 invalid stack config (problems on stderr, nothing on stdout), 2 usage or other error.
@@ -11,21 +11,22 @@ import { formatTree, formatYamlByCluster } from "./formats";
 import { renderStack } from "./run";
 
 const USAGE =
-  "usage: npm run render -- --stack <name> [--config-file <path>] [--deployed-outputs <file>] [--format tree|json|yaml] [--out <dir>]\n" +
-  "  --deployed-outputs: the stack's outputs as `pulumi stack output --json` prints them, to check a change against the deployed stack";
+  "usage: npm run render -- --stack <name> [--config-file <path>] [--deployed-outputs <file>] [--operator-outputs <file>] [--format tree|json|yaml] [--out <dir>]\n" +
+  "  --deployed-outputs: the stack's outputs as `pulumi stack output --json` prints them, to check a change against the deployed stack\n" +
+  "  --operator-outputs: for an admin stack, its operator stack's outputs (pulumi stack output --json, or the `outputs` of its JSON render); without it they are unknown";
 const FORMATS = ["tree", "json", "yaml"] as const;
 type Format = (typeof FORMATS)[number];
 
-/** A JSON object of stack outputs, or what is wrong with the file. */
-function readOutputsFile(file: string): Record<string, unknown> | string {
+/** A JSON object of stack outputs, or what is wrong with the file given to `--<flag>`. */
+function readOutputsFile(flag: string, file: string): Record<string, unknown> | string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
-    return `--deployed-outputs ${file}: ${(err as Error).message}`;
+    return `--${flag} ${file}: ${(err as Error).message}`;
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return `--deployed-outputs ${file}: expected a JSON object of stack outputs (pulumi stack output --json)`;
+    return `--${flag} ${file}: expected a JSON object of stack outputs (pulumi stack output --json)`;
   }
   return parsed as Record<string, unknown>;
 }
@@ -39,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
         stack: { type: "string", default: "dev" },
         "config-file": { type: "string" },
         "deployed-outputs": { type: "string" },
+        "operator-outputs": { type: "string" },
         format: { type: "string", default: "tree" },
         out: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -64,19 +66,24 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  let deployedOutputs: Record<string, unknown> | undefined;
-  if (args["deployed-outputs"] !== undefined) {
-    const read = readOutputsFile(args["deployed-outputs"]);
+  const outputs: { deployedOutputs?: Record<string, unknown>; operatorOutputs?: Record<string, unknown> } = {};
+  for (const [flag, key] of [
+    ["deployed-outputs", "deployedOutputs"],
+    ["operator-outputs", "operatorOutputs"],
+  ] as const) {
+    const file = args[flag];
+    if (file === undefined) continue;
+    const read = readOutputsFile(flag, file);
     if (typeof read === "string") {
       process.stderr.write(`${read}\n`);
       return 2;
     }
-    deployedOutputs = read;
+    outputs[key] = read;
   }
   const result = await renderStack({
     stack: args.stack,
     ...(args["config-file"] ? { configFile: args["config-file"] } : {}),
-    ...(deployedOutputs ? { deployedOutputs } : {}),
+    ...outputs,
   });
   if (!result.ok) {
     process.stderr.write(`${result.problems.join("\n")}\n`);

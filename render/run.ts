@@ -21,6 +21,13 @@ export interface RenderRequest {
    * a StackReference to itself to refuse changes of immutable keys. Without them the stack is as never deployed.
    */
   deployedOutputs?: Record<string, unknown>;
+  /**
+   * For an admin stack: its operator stack's outputs (`pulumi stack output --json` of that stack, or the `outputs`
+   * of its JSON render), read through the StackReference its `operatorStack` names. Without them, that stack has no
+   * outputs, and the admin stack's control plane values are unknown, as in a preview before the operator's first
+   * `pulumi up`. Values the file shows as "[unknown]" or "[secret]" stay shown so.
+   */
+  operatorOutputs?: Record<string, unknown>;
 }
 
 export type RenderResult =
@@ -46,7 +53,11 @@ export async function renderStack(req: RenderRequest): Promise<RenderResult> {
   }
   const { config, secretKeys } = stackConfig;
   try {
-    const stackOutputs = req.deployedOutputs ? { [`${MOCK_ORGANIZATION}/${project}/${req.stack}`]: req.deployedOutputs } : {};
+    const operatorStack = config[`${project}:operatorStack`];
+    const stackOutputs = {
+      ...(req.deployedOutputs ? { [`${MOCK_ORGANIZATION}/${project}/${req.stack}`]: req.deployedOutputs } : {}),
+      ...(req.operatorOutputs && operatorStack !== undefined ? { [operatorStack]: req.operatorOutputs } : {}),
+    };
     const evaluation = await evaluate({ project, stack: req.stack, config, secretKeys, stackOutputs, program: () => program({ source }) });
     return { ok: true, rendered: toRendered(evaluation), evaluation };
   } catch (err) {

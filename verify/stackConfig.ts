@@ -30,5 +30,6 @@ export function loadStackMeshConfig(req: StackConfigRequest): StackMeshConfig {
   }
   const result = validateStackConfig(stackConfig.config, stackConfig.secretKeys, project, source);
   if (!result.ok) throw new UsageError(`invalid stack configuration:\n  ${formatProblems(source, result.problems).join("\n  ")}`);
+  if (result.config.kind === "admin") throw new UsageError(`${source}: verify does not check admin stacks yet`);
   return result.config;
 }

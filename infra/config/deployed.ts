@@ -24,6 +24,8 @@ import { controlPlaneUpgradeProblems, versionChangeProblems } from "../../packag
 export const DEPLOYED_CONFIG_OUTPUT = "deployedConfig";
 
 const deployedConfigSchema = z.object({
+  /** Records before issue 15 have none: they were whole meshes. */
+  stackKind: z.enum(["mesh", "operator"]).default("mesh"),
   controlPlaneNamespace: z.string(),
   exposureMode: z.enum(["hostname", "loadBalancer"]),
   istioSystem: z.enum(["create", "existing"]),
@@ -36,9 +38,14 @@ const deployedConfigSchema = z.object({
 
 export type DeployedConfig = z.output<typeof deployedConfigSchema>;
 
+/** An admin stack's record: its kind and the operator stack it read. */
+const deployedAdminConfigSchema = z.object({ stackKind: z.literal("admin"), operatorStack: z.string() });
+export type DeployedAdminConfig = z.output<typeof deployedAdminConfigSchema>;
+
 /** What the next run compares against. */
-export function deployedConfigOf(cfg: MeshConfig): DeployedConfig {
+export function deployedConfigOf(cfg: MeshConfig & { kind: "mesh" | "operator" }): DeployedConfig {
   return {
+    stackKind: cfg.kind,
     controlPlaneNamespace: cfg.namespace,
     exposureMode: cfg.exposure.mode,
     istioSystem: cfg.external.istioSystem,
@@ -58,9 +65,27 @@ function clusterRecord(cluster: RemoteCluster): DeployedConfig["config"] {
  * The previous record, from the stack output as the backend returns it: `undefined` before the first successful
  * `pulumi up` (or after `pulumi destroy`), or for a record this program cannot read (then nothing is compared).
  */
-export function parseDeployedConfig(output: unknown): DeployedConfig | undefined {
+export function parseDeployedConfig(output: unknown): DeployedConfig | DeployedAdminConfig | undefined {
+  const admin = deployedAdminConfigSchema.safeParse(output);
+  if (admin.success) return admin.data;
   const parsed = deployedConfigSchema.safeParse(output);
   return parsed.success ? parsed.data : undefined;
+}
+
+const KIND_NAMES: Record<string, string> = { mesh: "a whole mesh", operator: "a mesh operator's stack", admin: "a mesh admins' stack" };
+
+/**
+ * A change of `stackKind` on a deployed stack: the program would delete everything the old kind owns (a whole mesh
+ * turned operator stack deletes every gateway and sample; an admin stack turned anything else, its workloads).
+ */
+export function stackKindProblems(previous: { stackKind: string } | undefined, kind: string): Problem[] {
+  if (!previous || previous.stackKind === kind) return [];
+  return [
+    {
+      path: "stackKind",
+      message: `is "${kind}", but the deployed stack is ${KIND_NAMES[previous.stackKind] ?? previous.stackKind} ("${previous.stackKind}"); changing it would delete what the stack deploys now. Keep "${previous.stackKind}", and deploy the new kind as new stacks (README: Operator and admin stacks, "Splitting a deployed mesh")`,
+    },
+  ];
 }
 
 const IMMUTABLE_KEYS_DOC = "README: Immutable keys";

@@ -3,7 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
-import type { StackMeshConfig } from "./validate";
+import type { StackSettings } from "./validate";
 import { formatProblems, validateStackConfig } from "./validate";
 
 /** The config namespace: the Pulumi project name, so `pulumi config set <key>` needs no prefix. */
@@ -25,11 +25,11 @@ const isConfigSecret = (key: string): boolean =>
   (runtimeConfig as unknown as { isConfigSecret: (key: string) => boolean }).isConfigSecret(key);
 
 /**
- * Loads and validates the mesh config of the running stack.
+ * Loads and validates the config of the running stack, as the kind of stack `stackKind` says.
  * @param source the stack file's name for messages; defaults to `Pulumi.<stack>.yaml`
  * @throws ConfigError listing every problem
  */
-export function loadMeshConfig(source = `Pulumi.${pulumi.getStack()}.yaml`): StackMeshConfig {
+export function loadStackSettings(source = `Pulumi.${pulumi.getStack()}.yaml`): StackSettings {
   const all = pulumi.runtime.allConfig();
   const result = validateStackConfig(all, Object.keys(all).filter(isConfigSecret), CONFIG_NAMESPACE, source);
   if (!result.ok) throw new ConfigError(formatProblems(source, result.problems));

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import {
+  adminKeyProblems,
   documentSchemas,
   editDistance,
   validateMeshDocument,
@@ -15,14 +16,24 @@ import {
   type Surface,
   type TlsMaterial,
 } from "../../package/config/document";
+import { stackReferenceName } from "../../package/config/fields";
+import { validateWorkloadsDocument, type WorkloadsDocument } from "../../package/config/workloads";
 import type { MeshConfig } from "../../package/config/model";
 import { formatPath, type Problem } from "../../package/config/problems";
 import { EastWestGateways } from "../../package/meshArgs";
 
 export { formatPath, type Problem };
 
-/** The mesh's settings from a stack file, and what the program needs to know about where they came from. */
+/**
+ * What a stack deploys (issue 15, README "Operator and admin stacks"): the whole mesh, the mesh operator's part
+ * (the control plane), or a mesh admins' part (gateways and samples on their remote clusters).
+ */
+export const STACK_KINDS = ["mesh", "operator", "admin"] as const;
+export type StackKind = (typeof STACK_KINDS)[number];
+
+/** The mesh's (or the operator's) settings from a stack file, and what the program needs to know about where they came from. */
 export interface StackMeshConfig extends MeshConfig {
+  kind: "mesh" | "operator";
   /** The stack file this came from, for messages. */
   source: string;
   /** Whether kubeconfig content is given as the secret key `kubeconfig` (else the user's kubeconfig file is used). */
@@ -31,7 +42,20 @@ export interface StackMeshConfig extends MeshConfig {
   document: MeshDocument;
 }
 
+/** A mesh admins' settings from a stack file (`stackKind: admin`). */
+export interface StackWorkloadsConfig {
+  kind: "admin";
+  source: string;
+  kubeconfigInConfig: boolean;
+  /** The operator stack, as the StackReference names it. */
+  operatorStack: string;
+  document: WorkloadsDocument;
+}
+
+export type StackSettings = StackMeshConfig | StackWorkloadsConfig;
+
 export type Validation = { ok: true; config: StackMeshConfig } | { ok: false; problems: Problem[] };
+export type StackValidation = { ok: true; config: StackSettings } | { ok: false; problems: Problem[] };
 
 /** Keys whose values are credentials: they must be set with `pulumi config set --secret`. */
 export const SECRET_KEYS = ["kubeconfig", "tlsKey"] as const;
@@ -71,13 +95,32 @@ const eastWestGatewaysInYaml = z
 const STACK_SCHEMAS = documentSchemas({
   cluster: {},
   tls: {},
-  // Secret keys: read as Pulumi secrets, never as plain config. Their content is opaque here.
-  root: { kubeconfig: z.string().optional(), tlsCertificate: z.string().optional(), tlsKey: z.string().optional() },
+  root: {
+    stackKind: z.enum(["mesh", "operator"]).optional(),
+    // Secret keys: read as Pulumi secrets, never as plain config. Their content is opaque here.
+    kubeconfig: z.string().optional(),
+    tlsCertificate: z.string().optional(),
+    tlsKey: z.string().optional(),
+    // Refused with a message in `ownProblems` (only admin stacks read an operator stack).
+    operatorStack: z.unknown().optional(),
+  },
   eastWestGateways: eastWestGatewaysInYaml,
 });
 
-/** The stack file's surface of the rules; `secretKeys` are the keys given as secrets. */
-function stackSurface(secretKeys: ReadonlySet<string>): Surface {
+/** Where a mesh operator's settings send the admins' keys. */
+const ADMIN_STACK = "an admin stack (stackKind: admin; README: Operator and admin stacks)";
+const OPERATOR_STACK = "the operator stack (README: Operator and admin stacks)";
+
+/** Credentials given in plain config, as problems. */
+function plainSecretProblems(raw: Readonly<Record<string, unknown>>, secretKeys: ReadonlySet<string>): Problem[] {
+  return SECRET_KEYS.filter((key) => raw[key] !== undefined && !secretKeys.has(key)).map((key) => ({
+    path: key,
+    message: `must be a secret: set it with \`pulumi config set --secret ${key} ...\` (the value was not printed)`,
+  }));
+}
+
+/** The stack file's surface of the rules for a whole mesh or an operator stack; `secretKeys` are the keys given as secrets. */
+function stackSurface(secretKeys: ReadonlySet<string>, kind: "mesh" | "operator"): Surface {
   const material = (raw: Readonly<Record<string, unknown>>, key: "tlsCertificate" | "tlsKey"): TlsMaterial => ({
     path: key,
     given: raw[key] !== undefined,
@@ -87,11 +130,27 @@ function stackSurface(secretKeys: ReadonlySet<string>): Surface {
     schemas: STACK_SCHEMAS,
     eastWestGatewaysOff: "false",
     tlsMaterial: (raw) => [material(raw, "tlsCertificate"), material(raw, "tlsKey")],
-    ownProblems: (raw) =>
-      SECRET_KEYS.filter((key) => raw[key] !== undefined && !secretKeys.has(key)).map((key) => ({
-        path: key,
-        message: `must be a secret: set it with \`pulumi config set --secret ${key} ...\` (the value was not printed)`,
-      })),
+    ownProblems: (raw) => [
+      ...plainSecretProblems(raw, secretKeys),
+      ...(raw.operatorStack !== undefined
+        ? [{ path: "operatorStack", message: `only an admin stack reads an operator stack (stackKind: admin); remove it from a ${kind === "mesh" ? "whole-mesh" : "mesh operator's"} stack` }]
+        : []),
+      ...(kind === "operator" ? adminKeyProblems(raw, ADMIN_STACK) : []),
+    ],
+  };
+}
+
+/** An admin stack's surface of the mesh admin's rules. */
+function adminStackSurface(secretKeys: ReadonlySet<string>) {
+  return {
+    clusterKeys: {},
+    rootKeys: {
+      stackKind: z.literal("admin"),
+      operatorStack: stackReferenceName,
+      kubeconfig: z.string().optional(),
+    },
+    operator: OPERATOR_STACK,
+    ownProblems: (raw: Readonly<Record<string, unknown>>) => plainSecretProblems(raw, secretKeys),
   };
 }
 
@@ -119,9 +178,30 @@ export function namespaceEntries(
  */
 export function validateMeshConfig(entries: Record<string, string>, secretKeys: ReadonlySet<string>, source: string): Validation {
   const decoded = decodeEntries(entries);
-  const result = validateMeshDocument(decoded, stackSurface(secretKeys));
+  const kind = decoded.stackKind === "operator" ? "operator" : "mesh";
+  const result = validateMeshDocument(decoded, stackSurface(secretKeys, kind));
   if (!result.ok) return result;
-  return { ok: true, config: { ...result.config, source, kubeconfigInConfig: decoded.kubeconfig !== undefined, document: result.document } };
+  return { ok: true, config: { ...result.config, kind, source, kubeconfigInConfig: decoded.kubeconfig !== undefined, document: result.document } };
+}
+
+/** Validates an admin stack's keys (`stackKind: admin`). */
+export function validateAdminConfig(entries: Record<string, string>, secretKeys: ReadonlySet<string>, source: string): StackValidation {
+  const decoded = decodeEntries(entries);
+  const result = validateWorkloadsDocument(decoded, adminStackSurface(secretKeys));
+  if (!result.ok) return result;
+  return {
+    ok: true,
+    config: { kind: "admin", source, kubeconfigInConfig: decoded.kubeconfig !== undefined, operatorStack: String(decoded.operatorStack), document: result.document },
+  };
+}
+
+/** Validates a stack's keys as the kind of stack its `stackKind` says. */
+export function validateStackSettings(entries: Record<string, string>, secretKeys: ReadonlySet<string>, source: string): StackValidation {
+  const kind = entries.stackKind ?? "mesh";
+  if (!(STACK_KINDS as readonly string[]).includes(kind)) {
+    return { ok: false, problems: [{ path: "stackKind", message: `must be "mesh" (the default), "operator" or "admin", got ${JSON.stringify(kind)}` }] };
+  }
+  return kind === "admin" ? validateAdminConfig(entries, secretKeys, source) : validateMeshConfig(entries, secretKeys, source);
 }
 
 /** Namespaces a stack file may also use: the Kubernetes provider's settings and Pulumi's own. */
@@ -147,10 +227,10 @@ export function namespaceTypoProblems(keys: Iterable<string>, namespace: string)
  * Validates a whole stack's config as Pulumi passes it (`<namespace>:<key>` -> value): our namespace's keys, and
  * keys whose namespace is a typo of ours.
  */
-export function validateStackConfig(config: Record<string, string>, secretKeys: Iterable<string>, namespace: string, source: string): Validation {
+export function validateStackConfig(config: Record<string, string>, secretKeys: Iterable<string>, namespace: string, source: string): StackValidation {
   const { entries, secretKeys: secrets } = namespaceEntries(config, secretKeys, namespace);
   const typos = namespaceTypoProblems(Object.keys(config), namespace);
-  const result = validateMeshConfig(entries, secrets, source);
+  const result = validateStackSettings(entries, secrets, source);
   if (typos.length === 0) return result;
   return { ok: false, problems: [...typos, ...(result.ok ? [] : result.problems)] };
 }

@@ -4,7 +4,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parseIstioVersion } from "../config/versions";
 import type * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../config/model";
 
 /** Type tokens of all components: `istio-mesh:index:<Component>`. */
 export const typeToken = (component: string): string => `istio-mesh:index:${component}`;
@@ -30,9 +29,18 @@ export const RELEASE_TIMEOUT_SECONDS = 600;
 /** Helm values: plain data, possibly with Outputs at the leaves (e.g. the control plane address). */
 export type HelmValues = { [key: string]: pulumi.Input<unknown> };
 
+/**
+ * Where a release's chart comes from. The version is an Input: a mesh admin's stack takes each cluster's version
+ * from the operator stack's outputs. The repository decides the release's shape (OCI or not), so it is plain.
+ */
+export interface ReleaseSource {
+  version: pulumi.Input<string>;
+  repository: string;
+}
+
 export interface ChartReleaseSpec {
   chart: IstioChart;
-  source: ChartSource;
+  source: ReleaseSource;
   /** The Helm release name, always explicit: the gateway chart derives Service names and `istio:` labels from it. */
   releaseName: string;
   namespace: pulumi.Input<string>;

@@ -4,8 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../config/model";
-import { chartReleaseArgs, typeToken, type HelmValues } from "./common";
+import { chartReleaseArgs, typeToken, type HelmValues, type ReleaseSource } from "./common";
 import { loadBalancerAddress } from "./controlPlaneGateway";
 
 export const INGRESS_GATEWAY_RELEASE = "istio-ingressgateway";
@@ -22,7 +21,7 @@ export function egressGatewayValues(): HelmValues {
 }
 
 export interface MeshGatewaysArgs {
-  chart: ChartSource;
+  chart: ReleaseSource;
   /** The control plane namespace of this cluster (a Namespace Output orders the releases after it). */
   namespace: pulumi.Input<string>;
   ingress: boolean;

@@ -40,7 +40,7 @@ export function helloworldServiceArgs(namespace: pulumi.Input<string>): k8s.core
 export function helloworldDeploymentArgs(
   namespace: pulumi.Input<string>,
   version: HelloworldVersion,
-  istioVersion: string,
+  istioVersion: pulumi.Input<string>,
 ): k8s.apps.v1.DeploymentArgs {
   const labels = { app: "helloworld", version };
   return {
@@ -54,7 +54,10 @@ export function helloworldDeploymentArgs(
           containers: [
             {
               name: "helloworld",
-              image: helloworldImage(version, istioVersion),
+              image:
+                typeof istioVersion === "string"
+                  ? helloworldImage(version, istioVersion)
+                  : pulumi.output(istioVersion).apply((v) => helloworldImage(version, v)),
               resources: { requests: { cpu: "100m" } },
               imagePullPolicy: "IfNotPresent",
               ports: [{ containerPort: HELLOWORLD_PORT }],
@@ -131,7 +134,7 @@ export function helloworldVirtualService(namespace: pulumi.Input<string>): Istio
 
 export interface SampleAppsArgs {
   /** The Istio release of the cluster: the sample of that release names the helloworld image. */
-  istioVersion: string;
+  istioVersion: pulumi.Input<string>;
   /** v1 on the config cluster, v2 on further remotes (the guide's cross-cluster check sees both). */
   helloworldVersion: HelloworldVersion;
   /** Create helloworld's Gateway and VirtualService: only on the config cluster, where istiod reads config. */

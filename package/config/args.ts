@@ -7,11 +7,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { EastWestGateways } from "../meshArgs";
-import { documentSchemas, validateMeshDocument, type DocumentValidation, type Surface } from "./document";
+import { adminKeyProblems, documentSchemas, validateMeshDocument, type DocumentValidation, type Surface } from "./document";
 import type { Problem } from "./problems";
+import { validateWorkloadsDocument, type WorkloadsSurface, type WorkloadsValidation } from "./workloads";
 
-/** The component's name in its type token and messages. */
+/** The components' names in their type tokens and messages. */
 export const MESH_COMPONENT = "ExternalControlPlaneMesh";
+export const CONTROL_PLANE_COMPONENT = "ExternalControlPlane";
+export const WORKLOADS_COMPONENT = "MeshWorkloads";
 
 /** A credential: a string, or an Output or Promise of one. Its value is never looked at here, nor echoed. */
 const credential = z.custom<pulumi.Input<string>>((v) => typeof v === "string" || pulumi.Output.isInstance(v) || v instanceof Promise, {
@@ -45,6 +48,26 @@ const ARGS_SURFACE: Surface = {
       : undefined,
 };
 
+/** `ExternalControlPlane`'s arguments: the mesh's, without the admins' gateways and samples. */
+const CONTROL_PLANE_ARGS_SURFACE: Surface = {
+  ...ARGS_SURFACE,
+  ownProblems: (raw) => adminKeyProblems(raw, `${WORKLOADS_COMPONENT} (the mesh admins' component)`),
+};
+
+/** `MeshWorkloads`' arguments: the team's clusters, and the control plane they are served by. */
+const WORKLOADS_ARGS_SURFACE: WorkloadsSurface = {
+  clusterKeys: { kubeconfig: credential.optional() },
+  rootKeys: {
+    controlPlane: z.strictObject({
+      externalIstiodAddress: z.custom<pulumi.Input<string>>((v) => v !== undefined && v !== null, { message: "is required" }),
+      remotes: z.custom<unknown>((v) => v !== undefined && v !== null, { message: "is required" }),
+    }),
+  },
+  operator: CONTROL_PLANE_COMPONENT,
+  ownProblems: () => [],
+  typeMismatch: ARGS_SURFACE.typeMismatch!,
+};
+
 /**
  * Absent and null are one thing to the SDKs of other languages (an unset optional argument may arrive as null), so
  * null object members are dropped. Outputs and resources are left as they are.
@@ -60,9 +83,19 @@ export function validateMeshArgs(args: unknown): DocumentValidation {
   return validateMeshDocument(withoutNullMembers(args), ARGS_SURFACE);
 }
 
-/** `ExternalControlPlaneMesh "<name>": <argument path>: <what is wrong>`, one line per problem. */
-export function formatArgProblems(name: string, problems: readonly Problem[]): string[] {
-  return problems.map((p) => `${MESH_COMPONENT} ${JSON.stringify(name)}: ${p.path || "(root)"}: ${p.message}`);
+/** Validates `ExternalControlPlane`'s arguments with the mesh rules, the admins' keys refused. */
+export function validateControlPlaneArgs(args: unknown): DocumentValidation {
+  return validateMeshDocument(withoutNullMembers(args), CONTROL_PLANE_ARGS_SURFACE);
+}
+
+/** Validates `MeshWorkloads`' arguments with the mesh admin's rules. */
+export function validateWorkloadsArgs(args: unknown): WorkloadsValidation {
+  return validateWorkloadsDocument(withoutNullMembers(args), WORKLOADS_ARGS_SURFACE);
+}
+
+/** `<Component> "<name>": <argument path>: <what is wrong>`, one line per problem. */
+export function formatArgProblems(name: string, problems: readonly Problem[], component = MESH_COMPONENT): string[] {
+  return problems.map((p) => `${component} ${JSON.stringify(name)}: ${p.path || "(root)"}: ${p.message}`);
 }
 
 /**
@@ -72,8 +105,8 @@ export function formatArgProblems(name: string, problems: readonly Problem[]): s
 export class MeshArgsError extends pulumi.InputPropertiesError {
   readonly problems: readonly string[];
 
-  constructor(name: string, problems: readonly Problem[]) {
-    const lines = formatArgProblems(name, problems);
+  constructor(name: string, problems: readonly Problem[], component = MESH_COMPONENT) {
+    const lines = formatArgProblems(name, problems, component);
     super({
       message: `invalid arguments:\n  ${lines.join("\n  ")}`,
       errors: problems.map((p) => ({ propertyPath: p.path, reason: p.message })),

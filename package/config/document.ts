@@ -27,6 +27,7 @@ import {
   networkName,
   nonEmpty,
   secretName,
+  withoutTrailingSlash,
 } from "./fields";
 import { networksOf, type MeshConfig, type RemoteCluster } from "./model";
 import { formatPath, type Problem } from "./problems";
@@ -102,6 +103,24 @@ export interface Surface {
   typeMismatch?(input: unknown): string | undefined;
 }
 
+/**
+ * Keys of the mesh admins' part (issue 15): what an operator's settings (`stackKind: operator`, the
+ * `ExternalControlPlane` component) refuse, each at its path, saying where it belongs instead.
+ */
+export function adminKeyProblems(raw: Readonly<Record<string, unknown>>, whereInstead: string): Problem[] {
+  const problems: Problem[] = [];
+  if (raw.samples !== undefined) problems.push({ path: "samples", message: `is the mesh admins' setting: set it in ${whereInstead}` });
+  const clusters = isRecord(raw.clusters) ? raw.clusters : {};
+  const entries: [string, unknown][] = [["clusters.config", clusters.config]];
+  if (Array.isArray(clusters.remotes)) clusters.remotes.forEach((r, i) => entries.push([`clusters.remotes[${i}]`, r]));
+  for (const [path, entry] of entries) {
+    if (isRecord(entry) && entry.gateways !== undefined) {
+      problems.push({ path: `${path}.gateways`, message: `the ingress and egress gateways are the mesh admins': set them in ${whereInstead}` });
+    }
+  }
+  return problems;
+}
+
 /** The shared schemas with a surface's own keys. */
 export function documentSchemas(keys: SurfaceKeys): DocumentSchemas {
   const gateways = z.strictObject({
@@ -166,7 +185,7 @@ export function validateMeshDocument(raw: unknown, surface: Surface): DocumentVa
   return { ok: true, document: parsed.data, config: normalise(parsed.data) };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function describe(input: unknown): string {
   if (input === null) return "null";
@@ -176,7 +195,7 @@ function describe(input: unknown): string {
 }
 
 /** Zod's messages, reworded for people editing YAML or arguments; values are never echoed here. */
-function errorMap(surface: Surface): z.core.$ZodErrorMap {
+export function errorMap(surface: Pick<Surface, "typeMismatch">): z.core.$ZodErrorMap {
   return (iss) => {
     if (iss.code === "invalid_type") {
       if (iss.input === undefined) return "is required";
@@ -235,7 +254,7 @@ function unknownKeyMessage(key: string, known: string[]): string {
   return `unknown key (${hint})`;
 }
 
-function schemaProblems(root: z.ZodObject, error: z.ZodError): Problem[] {
+export function schemaProblems(root: z.ZodObject, error: z.ZodError): Problem[] {
   const out: Problem[] = [];
   for (const iss of error.issues) {
     if (iss.code === "unrecognized_keys") {
@@ -300,7 +319,7 @@ export function serverKey(url: string): string {
   }
 }
 
-type Add = (path: string, message: string) => void;
+export type Add = (path: string, message: string) => void;
 
 /**
  * Rules across fields. They run on every part of the document that is valid on its own, so a document with a typo
@@ -336,7 +355,7 @@ function crossFieldProblems(doc: Partial<MeshDocument>, raw: Readonly<Record<str
   return problems;
 }
 
-function clusterProblems(clusters: readonly ClusterEntry[], add: Add): void {
+export function clusterProblems(clusters: readonly Pick<ClusterEntry, "path" | "name" | "context" | "apiServer">[], add: Add): void {
   const seen = new Map<string, string>();
   const seenContext = new Map<string, string>();
   const seenServer = new Map<string, string>();
@@ -378,7 +397,7 @@ function exposureProblems(exposure: MeshDocument["exposure"], tlsMaterial: reado
   }
 }
 
-function validTopLevelKeys(root: z.ZodObject, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function validTopLevelKeys(root: z.ZodObject, input: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(root.shape)) {
     const r = (schema as z.ZodType).safeParse(input[key]);
@@ -390,7 +409,7 @@ function validTopLevelKeys(root: z.ZodObject, input: Readonly<Record<string, unk
 /** The model the components are built from: charts per cluster, `auto` resolved, the exposure's two shapes. */
 function normalise(doc: MeshDocument): MeshConfig {
   const { exposure } = doc;
-  const repository = doc.istio.chartRepository.replace(/\/+$/, "");
+  const repository = withoutTrailingSlash(doc.istio.chartRepository);
   // A remote without `istioVersion` follows the control plane.
   const remote = ({ name, context, apiServer, network, gateways, istioVersion }: RemoteClusterEntry): RemoteCluster => ({
     name,

@@ -119,4 +119,20 @@ export const istioVersion = z.string().superRefine((v, ctx) => {
   }
 });
 
+/** A repository URL as Helm is given it: `https://mirror/charts/` and `https://mirror/charts` are one repository. */
+export function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
 export const nonEmpty = z.string().min(1, { message: "must not be empty" });
+
+/** A stack as a StackReference names it: `<stack>`, `<organization>/<stack>` or `<organization>/<project>/<stack>`. */
+export const stackReferenceName = z.string().superRefine((v, ctx) => {
+  const parts = v.split("/");
+  if (parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${quote(v)} is not a stack name: expected <stack> (this stack's organization and project) or <organization>/<project>/<stack>, with letters, digits, '-', '_' and '.'`,
+    });
+  }
+});

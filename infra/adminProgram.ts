@@ -1,0 +1,108 @@
+/**
+ * An admin stack (`stackKind: admin`, README "Operator and admin stacks"): the mesh admins' gateways and samples on
+ * the team's remote clusters, against the control plane of the operator stack named in `operatorStack`.
+ *
+ * The operator stack's outputs are read before anything is registered. Every value of the control plane (each
+ * cluster's namespace, Istio version, readiness marker) reaches the workloads through those outputs, so they wait
+ * for them. Without outputs (the operator stack never deployed, or destroyed) `pulumi up` refuses, and a preview
+ * shows the values unknown, with a warning: a pull request that adds both stacks can be previewed before either
+ * is deployed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { servedClusterProblems } from "../package/config/workloads";
+import type { ControlPlaneReference, WorkloadClusterInfo } from "../package/meshArgs";
+import { MeshWorkloads } from "../package/meshWorkloads";
+import { DEPLOYED_CONFIG_OUTPUT, stackKindProblems, type DeployedAdminConfig } from "./config/deployed";
+import { CONFIG_NAMESPACE, ConfigError } from "./config/load";
+import { OPERATOR_OUTPUT_NAMES, operatorStackState, servedClusters, type OperatorStackState } from "./config/operatorOutputs";
+import { formatProblems, type StackWorkloadsConfig } from "./config/validate";
+import { workloadsArgsFromStack } from "./meshArgs";
+import { deployedKind, type PreviousDeployment } from "./deployment";
+
+/** An admin stack's outputs: its clusters, the control plane it was deployed against, and the record. */
+export interface AdminStackOutputs {
+  stackKind: "admin";
+  /** The operator stack read. */
+  operatorStack: string;
+  /** The control plane's address, from the operator stack (for `npm run verify`). */
+  EXTERNAL_ISTIOD_ADDR: pulumi.Output<string>;
+  /** Each of the team's clusters: its ingress address and the control plane revision it was deployed against. */
+  remotes: Record<string, WorkloadClusterInfo>;
+  helloworldUrl?: pulumi.Output<string>;
+  [DEPLOYED_CONFIG_OUTPUT]: DeployedAdminConfig;
+}
+
+/** What to do about an operator stack without outputs. */
+const DEPLOY_OPERATOR_FIRST = "deploy the operator stack first (`pulumi up` there), then this stack (README: Operator and admin stacks)";
+
+/** The operator stack's outputs, through a StackReference; a failed read (no such stack, no access) is a config error. */
+async function readOperatorStack(cfg: StackWorkloadsConfig): Promise<{ reference: pulumi.StackReference; state: OperatorStackState }> {
+  const reference = new pulumi.StackReference("operator", { name: cfg.operatorStack });
+  try {
+    const details = await Promise.all(OPERATOR_OUTPUT_NAMES.map((name) => reference.getOutputDetails(name)));
+    const values = Object.fromEntries(OPERATOR_OUTPUT_NAMES.map((name, i) => [name, details[i]!.value ?? details[i]!.secretValue]));
+    return { reference, state: operatorStackState(values) };
+  } catch (err) {
+    throw new ConfigError(
+      formatProblems(cfg.source, [
+        {
+          path: "operatorStack",
+          message: `cannot read stack "${cfg.operatorStack}" (${err instanceof Error ? err.message : String(err)}); check the name (<stack>, or <organization>/<project>/<stack>), that the stack exists, and that this stack's Pulumi credentials may read it`,
+        },
+      ]),
+    );
+  }
+}
+
+/** A value the preview cannot know yet. */
+const unknownValue = <T>(): pulumi.Output<T> => pulumi.output(pulumi.unknown) as unknown as pulumi.Output<T>;
+
+/** @param name the workloads component's name */
+export async function adminProgram(name: string, cfg: StackWorkloadsConfig, previous: PreviousDeployment): Promise<AdminStackOutputs> {
+  const refused = stackKindProblems(deployedKind(previous), "admin");
+  if (refused.length > 0) throw new ConfigError(formatProblems(cfg.source, refused));
+
+  const { reference, state } = await readOperatorStack(cfg);
+  const operator = `operator stack "${cfg.operatorStack}"`;
+  const refuse = (message: string) => {
+    throw new ConfigError(formatProblems(cfg.source, [{ path: "operatorStack", message }]));
+  };
+  if (state.kind === "notOperator") {
+    refuse(
+      `"${cfg.operatorStack}" is not a mesh operator's stack (its output stackKind is ${JSON.stringify(state.stackKind ?? null)}, not "operator"); name the stack deployed with stackKind: operator`,
+    );
+  }
+  if (state.kind === "malformed") {
+    refuse(
+      `the outputs of ${operator} are not an operator stack's (${state.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}); deploy it with this version of the program`,
+    );
+  }
+  let controlPlane: ControlPlaneReference;
+  if (state.kind === "none") {
+    if (!pulumi.runtime.isDryRun()) refuse(`${operator} has no outputs: it has not been deployed; ${DEPLOY_OPERATOR_FIRST}`);
+    void pulumi.log.warn(`${cfg.source}: operatorStack: ${operator} has no outputs yet, so its values are unknown in this preview; \`pulumi up\` of this stack refuses to run until it has: ${DEPLOY_OPERATOR_FIRST}`);
+    controlPlane = { externalIstiodAddress: unknownValue(), remotes: unknownValue() };
+  } else {
+    if (state.kind === "outputs") {
+      const served = servedClusters(state.outputs);
+      const problems = served ? servedClusterProblems(cfg.document, served, operator) : [];
+      if (problems.length > 0) throw new ConfigError(formatProblems(cfg.source, problems));
+    }
+    controlPlane = {
+      externalIstiodAddress: reference.getOutput("EXTERNAL_ISTIOD_ADDR") as pulumi.Output<string>,
+      remotes: reference.getOutput("remotes") as ControlPlaneReference["remotes"] as pulumi.Output<never>,
+    };
+  }
+
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const kubeconfig = cfg.kubeconfigInConfig ? config.requireSecret("kubeconfig") : undefined;
+  const workloads = new MeshWorkloads(name, workloadsArgsFromStack(cfg.document, controlPlane, kubeconfig));
+  return {
+    stackKind: "admin",
+    operatorStack: cfg.operatorStack,
+    EXTERNAL_ISTIOD_ADDR: pulumi.output(controlPlane.externalIstiodAddress),
+    remotes: workloads.clusters,
+    ...(workloads.helloworldUrl ? { helloworldUrl: workloads.helloworldUrl } : {}),
+    [DEPLOYED_CONFIG_OUTPUT]: { stackKind: "admin", operatorStack: cfg.operatorStack },
+  };
+}

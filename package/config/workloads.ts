@@ -1,0 +1,191 @@
+/**
+ * The rules of a mesh admin's settings (issue 15): the team's remote clusters, their gateways, the samples. Both
+ * surfaces use them: an admin stack's file (`stackKind: admin`, `infra/config/validate.ts`) and the `MeshWorkloads`
+ * component's arguments (`args.ts`). The control plane's settings (versions, networks, namespaces, the external
+ * cluster) are the operator's: an admin's settings refuse them, saying so, and take them from the operator's
+ * outputs instead, which `servedClusterProblems` checks the team's clusters against.
+ */
+import { z } from "zod";
+import { RemoteClusterRole } from "../meshArgs";
+import { clusterProblems, errorMap, isRecord, schemaProblems, validTopLevelKeys, type Add, type Surface } from "./document";
+import { chartRepository, DEFAULT_CHART_REPOSITORY, dns1123Label, nonEmpty } from "./fields";
+import type { Problem } from "./problems";
+
+export interface WorkloadClusterEntry {
+  name: string;
+  context: string;
+  gateways: { ingress: boolean; egress: boolean };
+}
+
+/** A mesh admin's settings as parsed, defaults applied. */
+export interface WorkloadsDocument {
+  istio: { chartRepository: string };
+  clusters: { config?: WorkloadClusterEntry; remotes: WorkloadClusterEntry[] };
+  samples: boolean;
+}
+
+/** A team's cluster with its expected role and key path. */
+export interface WorkloadClusterPlacement {
+  cluster: WorkloadClusterEntry;
+  role: RemoteClusterRole;
+  path: string;
+}
+
+export interface WorkloadsSurface extends Pick<Surface, "typeMismatch"> {
+  /** Keys of every cluster entry besides the shared ones (`kubeconfig` in arguments). */
+  clusterKeys: z.ZodRawShape;
+  /** Top-level keys besides the shared ones. */
+  rootKeys: z.ZodRawShape;
+  /** Where the operator's settings go, for messages: "the operator stack", "ExternalControlPlane". */
+  operator: string;
+  /** Problems only this surface can have. */
+  ownProblems(raw: Readonly<Record<string, unknown>>): Problem[];
+}
+
+export type WorkloadsValidation = { ok: true; document: WorkloadsDocument } | { ok: false; problems: Problem[] };
+
+/** Keys of a whole mesh's settings that belong to the operator, by path, and why an admin's settings leave them out. */
+function operatorKeyMessages(operator: string): Record<string, string> {
+  const theirs = `is the mesh operator's setting: it is set in ${operator}, and this stack reads its effect from there`;
+  return {
+    mesh: theirs,
+    exposure: theirs,
+    eastWestGateways: theirs,
+    protect: `is the mesh operator's setting (what it protects is in ${operator}); nothing an admin stack creates needs protection`,
+    remoteSecretRotation: theirs,
+    "istio.version": `comes from ${operator}: each remote cluster's Istio version is in its outputs, so the data plane follows its control plane; remove it`,
+    "clusters.external": `an admin stack does not reach the external cluster: ${operator} owns it; remove clusters.external and its credentials from this stack`,
+  };
+}
+
+const CLUSTER_OPERATOR_KEYS: Record<string, string> = {
+  apiServer: "the API server is the operator's (the external istiod watches the cluster through it)",
+  network: "the network is the operator's",
+  istioVersion: "the cluster's Istio version is the operator's (the admin's charts follow it)",
+};
+
+/** The operator's keys present in `raw`, as problems, and `raw` without them (so they are not also unknown keys). */
+function operatorKeys(raw: Readonly<Record<string, unknown>>, operator: string): { problems: Problem[]; rest: Record<string, unknown> } {
+  const messages = operatorKeyMessages(operator);
+  const problems: Problem[] = [];
+  const rest: Record<string, unknown> = { ...raw };
+  for (const key of ["mesh", "exposure", "eastWestGateways", "protect", "remoteSecretRotation"]) {
+    if (rest[key] !== undefined) {
+      problems.push({ path: key, message: messages[key]! });
+      delete rest[key];
+    }
+  }
+  if (isRecord(rest.istio) && rest.istio.version !== undefined) {
+    problems.push({ path: "istio.version", message: messages["istio.version"]! });
+    const { version: _version, ...istio } = rest.istio;
+    rest.istio = istio;
+  }
+  if (isRecord(rest.clusters)) {
+    const { external, ...clusters } = rest.clusters;
+    if (external !== undefined) problems.push({ path: "clusters.external", message: messages["clusters.external"]! });
+    const strip = (entry: unknown, path: string): unknown => {
+      if (!isRecord(entry)) return entry;
+      const out = { ...entry };
+      for (const [key, why] of Object.entries(CLUSTER_OPERATOR_KEYS)) {
+        if (out[key] !== undefined) {
+          problems.push({ path: `${path}.${key}`, message: `${why}: it is set in ${operator}; remove it here` });
+          delete out[key];
+        }
+      }
+      return out;
+    };
+    if (clusters.config !== undefined) clusters.config = strip(clusters.config, "clusters.config");
+    if (Array.isArray(clusters.remotes)) clusters.remotes = clusters.remotes.map((r, i) => strip(r, `clusters.remotes[${i}]`));
+    rest.clusters = clusters;
+  }
+  return { problems, rest };
+}
+
+function workloadsSchema(surface: WorkloadsSurface): z.ZodObject {
+  const cluster = z.strictObject({
+    name: dns1123Label,
+    context: nonEmpty,
+    gateways: z.strictObject({ ingress: z.boolean().default(false), egress: z.boolean().default(false) }).prefault({}),
+    ...surface.clusterKeys,
+  });
+  return z.strictObject({
+    istio: z.strictObject({ chartRepository: chartRepository.default(DEFAULT_CHART_REPOSITORY) }).prefault({}),
+    clusters: z.strictObject({ config: cluster.optional(), remotes: z.array(cluster).default([]) }),
+    samples: z.boolean().default(false),
+    ...surface.rootKeys,
+  });
+}
+
+/** Every cluster of a parsed document with its role and path, the config cluster first. */
+export function workloadClusters(doc: Pick<WorkloadsDocument, "clusters">): WorkloadClusterPlacement[] {
+  const { config, remotes } = doc.clusters;
+  return [
+    ...(config ? [{ cluster: config, role: RemoteClusterRole.Config, path: "clusters.config" }] : []),
+    ...remotes.map((cluster, i) => ({ cluster, role: RemoteClusterRole.Remote, path: `clusters.remotes[${i}]` })),
+  ];
+}
+
+/** Validates a mesh admin's settings: the parsed document, or every problem at once. */
+export function validateWorkloadsDocument(raw: unknown, surface: WorkloadsSurface): WorkloadsValidation {
+  const input = isRecord(raw) ? raw : {};
+  const { problems: misplaced, rest } = operatorKeys(input, surface.operator);
+  const root = workloadsSchema(surface);
+  const parsed = root.safeParse(isRecord(raw) ? rest : raw, { error: errorMap(surface) });
+  const problems = [...misplaced, ...(parsed.success ? [] : schemaProblems(root, parsed.error)), ...surface.ownProblems(input)];
+  const valid = (parsed.success ? parsed.data : validTopLevelKeys(root, rest)) as Partial<WorkloadsDocument>;
+  const add: Add = (path, message) => problems.push({ path, message });
+  if (valid.clusters) {
+    const placed = workloadClusters({ clusters: valid.clusters });
+    if (placed.length === 0) add("clusters", "lists no cluster: list the team's remote clusters under clusters.config and clusters.remotes");
+    clusterProblems(
+      placed.map((p) => ({ path: p.path, name: p.cluster.name, context: p.cluster.context })),
+      add,
+    );
+    const config = valid.clusters.config;
+    if (valid.samples === true && config && !config.gateways.ingress) {
+      add("samples", "needs clusters.config.gateways.ingress: true (the guide reaches helloworld through the config cluster's ingress gateway)");
+    }
+  }
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  return { ok: true, document: parsed.data as unknown as WorkloadsDocument };
+}
+
+/** What an operator serves, as far as an admin's settings are checked against it. */
+export interface ServedClusters {
+  /** The external cluster's name. */
+  externalCluster: string;
+  /** Each served remote cluster's role, by name. */
+  roles: Readonly<Record<string, string>>;
+}
+
+/**
+ * The team's clusters against what the operator serves: each must be one of its remote clusters, listed where its
+ * role says (the config cluster under `clusters.config`). `operator` names the operator in messages.
+ */
+export function servedClusterProblems(doc: Pick<WorkloadsDocument, "clusters">, served: ServedClusters, operator: string): Problem[] {
+  const problems: Problem[] = [];
+  const names = Object.keys(served.roles);
+  for (const { cluster, role, path } of workloadClusters(doc)) {
+    const servedRole = served.roles[cluster.name];
+    if (cluster.name === served.externalCluster) {
+      problems.push({
+        path: `${path}.name`,
+        message: `"${cluster.name}" is the external cluster of ${operator}; an admin stack reaches only remote clusters: remove it`,
+      });
+    } else if (servedRole === undefined) {
+      problems.push({
+        path: `${path}.name`,
+        message: `"${cluster.name}" is not a remote cluster of ${operator} (it serves ${names.length > 0 ? names.join(", ") : "none"}); ask the mesh operator to add it there first, or fix the name`,
+      });
+    } else if (servedRole !== role) {
+      problems.push({
+        path: `${path}.name`,
+        message:
+          servedRole === RemoteClusterRole.Config
+            ? `"${cluster.name}" is the config cluster of ${operator}: list it under clusters.config`
+            : `"${cluster.name}" is a further remote cluster of ${operator}, not its config cluster: list it under clusters.remotes`,
+      });
+    }
+  }
+  return problems;
+}

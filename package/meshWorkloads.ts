@@ -1,0 +1,103 @@
+/**
+ * The mesh admins' public component (issue 15): istio.io's "Mesh admin steps" on a team's remote clusters, for an
+ * admin stack or any Pulumi program, against a control plane deployed elsewhere (`ExternalControlPlane`, or an
+ * operator stack read through a StackReference).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { MeshArgsError, validateWorkloadsArgs, WORKLOADS_COMPONENT } from "./config/args";
+import { workloadClusters } from "./config/workloads";
+import { withoutTrailingSlash } from "./config/fields";
+import { typeToken } from "./components/common";
+import { kubeconfigsByCluster } from "./componentInputs";
+import { buildWorkloads, helloworldUrlOf } from "./mesh";
+import type { MeshWorkloadsArgs, ServedRemoteClusterInput, WorkloadClusterInfo } from "./meshArgs";
+import { withoutPromiseStackTraces } from "./promiseStackTraces";
+import { defaultKubeconfigPath, providerArgs } from "./providers";
+
+/** `istio-mesh:index:MeshWorkloads`. */
+export const WORKLOADS_TYPE = typeToken(WORKLOADS_COMPONENT);
+
+/** A served cluster's values, plain. */
+interface Served {
+  role: string;
+  namespace: string;
+  istioVersion: string;
+  controlPlaneRevision: string;
+}
+
+/**
+ * The control plane's record of one cluster, checked: it must serve the cluster in the role the arguments list it
+ * in. Thrown inside an apply, so the deployment stops before anything of that cluster is created.
+ */
+export function servedCluster(remotes: Readonly<Record<string, Served | undefined>>, name: string, role: string): Served {
+  const served = remotes[name];
+  if (served === undefined) {
+    throw new Error(`${WORKLOADS_COMPONENT}: the control plane does not serve a remote cluster "${name}" (it serves ${Object.keys(remotes).join(", ") || "none"})`);
+  }
+  if (served.role !== role) {
+    throw new Error(`${WORKLOADS_COMPONENT}: "${name}" is the control plane's ${served.role === "config" ? "config cluster" : "further remote"}, not listed where its role says (clusters.${served.role === "config" ? "config" : "remotes"})`);
+  }
+  return served;
+}
+
+/**
+ * The mesh admin's part of Istio with an external control plane on a team's remote clusters: the ingress and egress
+ * gateways and, when on, Istio's helloworld and sleep samples. Every value of the control plane (each cluster's
+ * control plane namespace and Istio version) comes from `controlPlane`, and everything here waits for it: the pods
+ * are injected by that control plane.
+ *
+ * It creates one Kubernetes provider per cluster, from each cluster's context and kubeconfig; it never reaches the
+ * external cluster.
+ */
+export class MeshWorkloads extends pulumi.ComponentResource {
+  /** Each cluster by name: its ingress address and the control plane revision its workloads were deployed against. */
+  readonly clusters: Record<string, WorkloadClusterInfo>;
+  /** The URL the guide curls (http://<ingress>/hello), when samples are on and the config cluster is among these. */
+  readonly helloworldUrl?: pulumi.Output<string>;
+
+  /**
+   * @param name the workloads' name in the stack
+   * @param args the team's clusters and the control plane that serves them
+   * @param opts options of the component; its resources get their providers from `args`
+   * @throws MeshArgsError listing every problem of `args`, before anything is registered
+   */
+  constructor(name: string, args: MeshWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
+    const validated = validateWorkloadsArgs(args);
+    if (!validated.ok) throw new MeshArgsError(name, validated.problems, WORKLOADS_COMPONENT);
+    super(WORKLOADS_TYPE, name, {}, opts);
+    const doc = validated.document;
+    const kubeconfigOf = kubeconfigsByCluster([...(args.clusters.config ? [args.clusters.config] : []), ...(args.clusters.remotes ?? [])]);
+    const remotes = pulumi.output(args.controlPlane.remotes) as pulumi.Output<Record<string, ServedRemoteClusterInput & Served>>;
+
+    const clusters: Record<string, WorkloadClusterInfo> = {};
+    let configIngress: pulumi.Output<string> | undefined;
+    withoutPromiseStackTraces(() => {
+      for (const { cluster, role } of workloadClusters(doc)) {
+        const content = kubeconfigOf(cluster.name);
+        const kubeconfig = content === undefined ? defaultKubeconfigPath() : pulumi.secret(content);
+        const provider = new k8s.Provider(cluster.name, providerArgs(cluster, kubeconfig), { parent: this });
+        // Every value below comes through the checked record, so nothing is created for a cluster the control plane
+        // does not serve, and everything waits for the control plane's readiness marker.
+        const served = remotes.apply((r) => servedCluster(r, cluster.name, role));
+        const ingress = buildWorkloads(
+          {
+            cluster,
+            chart: { version: served.istioVersion, repository: withoutTrailingSlash(doc.istio.chartRepository) },
+            isConfig: role === "config",
+            namespace: served.namespace,
+            injectionReady: [],
+          },
+          doc.samples,
+          provider,
+          { parent: this },
+        );
+        if (role === "config") configIngress = ingress;
+        clusters[cluster.name] = { controlPlaneRevision: served.controlPlaneRevision, ...(ingress ? { ingressGatewayAddress: ingress } : {}) };
+      }
+    });
+    this.clusters = clusters;
+    if (doc.samples && configIngress) this.helloworldUrl = helloworldUrlOf(configIngress);
+    this.registerOutputs({ clusters: this.clusters, helloworldUrl: this.helloworldUrl });
+  }
+}
