@@ -374,6 +374,12 @@ export interface MeshWorkloadsArgs {
 
 /** A mesh admin's remote cluster after deployment. */
 export interface WorkloadClusterInfo {
+  /** config (the config cluster) or remote. */
+  role: RemoteClusterRole;
+  /** The control plane namespace in this cluster, where the gateways run (from the control plane). */
+  namespace: pulumi.Output<string>;
+  /** The Istio release of the gateway charts and samples (from the control plane). */
+  istioVersion: pulumi.Output<string>;
   /** The ingress gateway's load-balancer address, when the cluster has one. */
   ingressGatewayAddress?: pulumi.Output<string>;
   /** The control plane revision the workloads were deployed against (`ServedRemoteCluster.controlPlaneRevision`). */

@@ -11,7 +11,7 @@ import { withoutTrailingSlash } from "./config/fields";
 import { typeToken } from "./components/common";
 import { kubeconfigsByCluster } from "./componentInputs";
 import { buildWorkloads, helloworldUrlOf } from "./mesh";
-import type { MeshWorkloadsArgs, ServedRemoteClusterInput, WorkloadClusterInfo } from "./meshArgs";
+import { RemoteClusterRole, type MeshWorkloadsArgs, type ServedRemoteClusterInput, type WorkloadClusterInfo } from "./meshArgs";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
 import { defaultKubeconfigPath, providerArgs } from "./providers";
 
@@ -30,7 +30,7 @@ interface Served {
  * The control plane's record of one cluster, checked: it must serve the cluster in the role the arguments list it
  * in. Thrown inside an apply, so the deployment stops before anything of that cluster is created.
  */
-export function servedCluster(remotes: Readonly<Record<string, Served | undefined>>, name: string, role: string): Served {
+export function servedCluster(remotes: Readonly<Record<string, Served | undefined>>, name: string, role: RemoteClusterRole): Served {
   const served = remotes[name];
   if (served === undefined) {
     throw new Error(`${WORKLOADS_COMPONENT}: the control plane does not serve a remote cluster "${name}" (it serves ${Object.keys(remotes).join(", ") || "none"})`);
@@ -84,7 +84,7 @@ export class MeshWorkloads extends pulumi.ComponentResource {
           {
             cluster,
             chart: { version: served.istioVersion, repository: withoutTrailingSlash(doc.istio.chartRepository) },
-            isConfig: role === "config",
+            isConfig: role === RemoteClusterRole.Config,
             namespace: served.namespace,
             injectionReady: [],
           },
@@ -92,8 +92,14 @@ export class MeshWorkloads extends pulumi.ComponentResource {
           provider,
           { parent: this },
         );
-        if (role === "config") configIngress = ingress;
-        clusters[cluster.name] = { controlPlaneRevision: served.controlPlaneRevision, ...(ingress ? { ingressGatewayAddress: ingress } : {}) };
+        if (role === RemoteClusterRole.Config) configIngress = ingress;
+        clusters[cluster.name] = {
+          role,
+          namespace: served.namespace,
+          istioVersion: served.istioVersion,
+          controlPlaneRevision: served.controlPlaneRevision,
+          ...(ingress ? { ingressGatewayAddress: ingress } : {}),
+        };
       }
     });
     this.clusters = clusters;
