@@ -137,6 +137,7 @@ function refusal(result: RenderResult): readonly string[] {
 test("the deployed record is a stack output, read back through a StackReference to the stack itself", async () => {
   const { rendered: r } = await renderShipped("prod");
   assert.deepEqual(r.outputs.deployedConfig, {
+    stackKind: "mesh",
     controlPlaneNamespace: "external-istiod",
     exposureMode: "hostname",
     istioSystem: "existing",

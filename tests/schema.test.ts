@@ -9,7 +9,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
+import { ExternalControlPlane } from "../package/externalControlPlane";
 import { ExternalControlPlaneMesh } from "../package/externalControlPlaneMesh";
+import { MeshWorkloads } from "../package/meshWorkloads";
 import { analyzePackage, formatSchema, PROJECT_DIR, SCHEMA_FILE, type AnalyzedPackage } from "../tools/schema";
 
 let analyzed: AnalyzedPackage | undefined;
@@ -49,9 +51,12 @@ test("the plugin: PulumiPlugin.yaml says nodejs, package.json names the package 
   assert.equal(pkg.main, "package/index.ts");
 });
 
-test("the entry point exports the public component and nothing else the host would serve", async () => {
+test("the entry point exports the public components and nothing else the host would serve", async () => {
   const { components } = await analysis();
-  assert.deepEqual(components, [ExternalControlPlaneMesh]);
+  assert.deepEqual(
+    components.map((c) => c.name),
+    [ExternalControlPlane, ExternalControlPlaneMesh, MeshWorkloads].map((c) => c.name),
+  );
 });
 
 test("Pulumi's analyzer infers the package with no warning, and the schema is schema.json", async () => {
@@ -60,9 +65,13 @@ test("Pulumi's analyzer infers the package with no warning, and the schema is sc
   assert.equal(formatSchema(schema), readFileSync(SCHEMA_FILE, "utf8"), "the public API changed: if intended, run `npm run schema` and commit schema.json");
 });
 
-test("a schema every language can use: one component, typed members only, no other package's types", async () => {
+test("a schema every language can use: the whole mesh and its two parts, typed members only, no other package's types", async () => {
   const { schema } = await analysis();
-  assert.deepEqual(Object.keys(schema.resources as object), ["istio-mesh:index:ExternalControlPlaneMesh"]);
+  assert.deepEqual(Object.keys(schema.resources as object).sort(), [
+    "istio-mesh:index:ExternalControlPlane",
+    "istio-mesh:index:ExternalControlPlaneMesh",
+    "istio-mesh:index:MeshWorkloads",
+  ]);
   assert.deepEqual(schema.dependencies, [], "no dependency on another package's schema");
   const types = new Set(Object.keys(schema.types as object));
   const defs = properties(schema);
@@ -90,8 +99,20 @@ test("modes are enums, credentials Inputs, everything else plain", async () => {
     .flatMap(([token, type]) => Object.entries(type.properties ?? {}).map(([k, p]) => [`${token.slice("istio-mesh:index:".length)}.${k}`, p] as const))
     .filter(([, p]) => p.plain !== true)
     .map(([k]) => k)
-    .filter((k) => !k.startsWith("RemoteClusterInfo."));
-  assert.deepEqual(inputs.sort(), ["ExposureTls.certificate", "ExposureTls.privateKey", "ExternalCluster.kubeconfig", "RemoteCluster.kubeconfig"]);
+    // Outputs, and what a mesh admin's workloads take from a control plane deployed elsewhere.
+    .filter((k) => !/^(RemoteClusterInfo|ServedRemoteCluster|WorkloadClusterInfo|ServedRemoteClusterInput|ControlPlaneReference)\./.test(k));
+  assert.deepEqual(inputs.sort(), [
+    "ControlPlaneRemoteCluster.kubeconfig",
+    "ExposureTls.certificate",
+    "ExposureTls.privateKey",
+    "ExternalCluster.kubeconfig",
+    "RemoteCluster.kubeconfig",
+    "WorkloadCluster.kubeconfig",
+  ]);
+  // The control plane's values reach the workloads as Inputs: an operator stack's outputs through a StackReference.
+  const reference = t["istio-mesh:index:ControlPlaneReference"]?.properties ?? {};
+  assert.deepEqual(Object.keys(reference).sort(), ["externalIstiodAddress", "remotes"]);
+  for (const [k, p] of Object.entries(reference)) assert.notEqual(p.plain, true, `ControlPlaneReference.${k} is an Input`);
 });
 
 test("the package's code imports nothing of the program, the render, verify or the tests", () => {
