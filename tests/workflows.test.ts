@@ -1,7 +1,9 @@
 /**
  * The GitHub Actions pipelines (.github/workflows, README.md "Continuous delivery"): actionlint passes, every
- * `pulumi/actions` input and reusable-workflow argument exists, the pipelines cover the same stacks; and each
- * check fails on a deliberately broken workflow.
+ * `pulumi/actions` input and reusable-workflow argument exists, the render covers every stack file (an admin stack
+ * with its operator stack's outputs), preview and deploy cover the stacks of the layout the variable PROD_LAYOUT
+ * chooses, each mesh once, admin stacks after their operator stacks; and each check fails on a deliberately broken
+ * workflow.
  *
  * (`void`: node:test runs the returned promises itself; the lint rule against floating promises cannot know.)
  */
@@ -12,11 +14,23 @@ import * as path from "node:path";
 import { after, describe, it } from "node:test";
 import {
   actionlint,
-  calledStacks,
+  adminOrderProblems,
+  conditionOf,
+  contextReads,
+  evaluateExpression,
+  jobsOf,
+  matrixCombinations,
   matrixStacks,
+  meshOf,
+  meshProblems,
   PROJECT_DIR,
+  renderStepProblems,
   reusableWorkflowCallProblems,
+  runningStacks,
+  stackFiles,
+  stacksByJob,
   unknownPulumiActionInputs,
+  usesPulumiAction,
   WORKFLOWS_DIR,
   workflowFiles,
 } from "./support/workflows";
@@ -26,6 +40,46 @@ const readCallee = (uses: string) => {
   const file = path.join(PROJECT_DIR, uses);
   return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
 };
+
+const PULUMI_UP = "./.github/workflows/pulumi-up.yml";
+const STACK_FILES = stackFiles();
+
+// The contexts the jobs' `if:` and matrices read: a pull request from a branch of this repository or from a fork,
+// and the repository variable PROD_LAYOUT (undefined: not set, which GitHub reads as '').
+const SAME_REPO = { repository: "acme/istio-mesh", event: { pull_request: { head: { repo: { full_name: "acme/istio-mesh" } } } } };
+const FORK = { repository: "acme/istio-mesh", event: { pull_request: { head: { repo: { full_name: "someone/istio-mesh" } } } } };
+const contexts = (layout: string | undefined, github: object = SAME_REPO): Record<string, unknown> => ({
+  vars: layout === undefined ? {} : { PROD_LAYOUT: layout },
+  github,
+});
+const ONE_STACK = ["dev", "prod"];
+const SPLIT = ["dev", "prod-apps", "prod-operator"];
+// GitHub compares strings ignoring case, so `Split` is the split layout too.
+const LAYOUTS: [string | undefined, string[]][] = [
+  [undefined, ONE_STACK],
+  ["", ONE_STACK],
+  ["one-stack", ONE_STACK],
+  ["split", SPLIT],
+  ["Split", SPLIT],
+];
+
+const deployed = (deploy: string, ctx: Record<string, unknown>) => runningStacks(deploy, ctx, (job) => job.uses === PULUMI_UP);
+const previewed = (pr: string, ctx: Record<string, unknown>) => runningStacks(pr, ctx, usesPulumiAction);
+const deployOrder = (deploy: string, ctx: Record<string, unknown>) => adminOrderProblems(deploy, STACK_FILES, ctx, (job) => job.uses === PULUMI_UP);
+const previewOrder = (pr: string, ctx: Record<string, unknown>) => adminOrderProblems(pr, STACK_FILES, ctx, usesPulumiAction);
+
+/** Every stack the pipelines name, under any layout, with the operator stacks the render names. */
+function namedStacks(deploy: string, pr: string): string[] {
+  const named = new Set<string>();
+  for (const [layout] of LAYOUTS) {
+    for (const text of [deploy, pr]) for (const stacks of stacksByJob(text, contexts(layout)).values()) stacks.forEach((s) => named.add(s));
+  }
+  for (const c of matrixCombinations(pr, "render")) if (typeof c.operator === "string") named.add(c.operator);
+  return [...named].sort();
+}
+
+/** The repository variables the `if:` of the deploy jobs read. */
+const layoutVariables = (deploy: string) => [...new Set(Object.values(jobsOf(deploy)).flatMap((job) => contextReads(conditionOf(job))))].sort();
 
 describe("workflows", () => {
   const files = workflowFiles();
@@ -51,13 +105,82 @@ describe("workflows", () => {
     for (const f of files) assert.deepEqual(reusableWorkflowCallProblems(read(f), readCallee), [], f);
   });
 
-  it("preview, render and deploy the same stacks, each with a stack file", () => {
-    const pr = read("pull-request.yml");
-    const stacks = matrixStacks(pr, "preview");
-    assert.deepEqual(stacks, ["dev", "prod"]);
-    assert.deepEqual(matrixStacks(pr, "render"), stacks);
-    assert.deepEqual(calledStacks(read("deploy.yml"), "./.github/workflows/pulumi-up.yml"), stacks);
-    for (const s of stacks) assert.ok(fs.existsSync(path.join(PROJECT_DIR, `Pulumi.${s}.yaml`)), s);
+  it("render every stack file", () => {
+    assert.deepEqual([...STACK_FILES.keys()].sort(), ["dev", "prod", "prod-apps", "prod-operator"]);
+    assert.deepEqual(matrixStacks(read("pull-request.yml"), "render").sort(), [...STACK_FILES.keys()].sort());
+  });
+
+  it("render an admin stack with --operator-outputs, the outputs of its operator stack's render", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "workflows-render-"));
+    try {
+      assert.deepEqual(renderStepProblems(read("pull-request.yml"), STACK_FILES, tmp), []);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it("deploy and preview the stacks of the layout PROD_LAYOUT chooses", () => {
+    const [deploy, pr] = [read("deploy.yml"), read("pull-request.yml")];
+    for (const [layout, stacks] of LAYOUTS) {
+      assert.deepEqual(deployed(deploy, contexts(layout)), stacks, `deploy, PROD_LAYOUT=${layout}`);
+      assert.deepEqual(previewed(pr, contexts(layout)), stacks, `preview, PROD_LAYOUT=${layout}`);
+      // Forks get the render only.
+      assert.deepEqual(previewed(pr, contexts(layout, FORK)), [], `fork, PROD_LAYOUT=${layout}`);
+    }
+  });
+
+  it("deploy each mesh once: the one-stack prod job and the split jobs exclude each other on the same variable", () => {
+    const deploy = read("deploy.yml");
+    // prod and the split pair are the same mesh.
+    assert.equal(meshOf("prod", STACK_FILES), "mesh-prod");
+    assert.equal(meshOf("prod-operator", STACK_FILES), "mesh-prod");
+    assert.equal(meshOf("prod-apps", STACK_FILES), "mesh-prod");
+    const meshes = [...new Set([...STACK_FILES.keys()].map((s) => meshOf(s, STACK_FILES)))].sort();
+    for (const [layout] of LAYOUTS) {
+      const stacks = deployed(deploy, contexts(layout));
+      assert.deepEqual(meshProblems(stacks, STACK_FILES), [], `PROD_LAYOUT=${layout}`);
+      assert.deepEqual([...new Set(stacks.map((s) => meshOf(s, STACK_FILES)))].sort(), meshes, `PROD_LAYOUT=${layout}`);
+    }
+    assert.deepEqual(layoutVariables(deploy), ["vars.PROD_LAYOUT"]);
+  });
+
+  it("deploy and preview an admin stack after its operator stack", () => {
+    const [deploy, pr] = [read("deploy.yml"), read("pull-request.yml")];
+    assert.deepEqual(jobsOf(deploy)["prod-apps"], {
+      needs: "prod-operator",
+      if: "vars.PROD_LAYOUT == 'split'",
+      uses: PULUMI_UP,
+      with: { stack: "prod-apps" },
+      secrets: "inherit",
+    });
+    for (const [layout] of LAYOUTS) {
+      assert.deepEqual(deployOrder(deploy, contexts(layout)), [], `deploy, PROD_LAYOUT=${layout}`);
+      assert.deepEqual(previewOrder(pr, contexts(layout)), [], `preview, PROD_LAYOUT=${layout}`);
+    }
+  });
+
+  it("preview admin stacks with the same steps as the other stacks", () => {
+    const jobs = jobsOf(read("pull-request.yml")) as Record<string, { steps?: unknown; concurrency?: unknown }>;
+    assert.deepEqual(jobs["preview-admin"]?.steps, jobs.preview?.steps);
+    assert.deepEqual(jobs["preview-admin"]?.concurrency, jobs.preview?.concurrency);
+  });
+
+  it("name only stacks that have a stack file", () => {
+    const named = namedStacks(read("deploy.yml"), read("pull-request.yml"));
+    assert.deepEqual(named, [...STACK_FILES.keys()].sort());
+    for (const s of named) assert.ok(fs.existsSync(path.join(PROJECT_DIR, `Pulumi.${s}.yaml`)), s);
+  });
+
+  it("evaluate expressions as GitHub does", () => {
+    const ctx = { vars: { PROD_LAYOUT: "Split" }, github: SAME_REPO };
+    assert.equal(evaluateExpression("vars.PROD_LAYOUT == 'split'", ctx), true);
+    assert.equal(evaluateExpression("vars.NOT_SET != 'split'", ctx), true);
+    assert.equal(evaluateExpression("${{ vars.NOT_SET == '' }}", ctx), true);
+    assert.deepEqual(evaluateExpression("${{ fromJSON(vars.PROD_LAYOUT == 'split' && '[\"a\"]' || '[\"b\"]') }}", ctx), ["a"]);
+    assert.equal(evaluateExpression("format('{0}/istio-mesh/{1}', 'acme', 'dev')", ctx), "acme/istio-mesh/dev");
+    assert.equal(evaluateExpression("!cancelled() && github.event.pull_request.head.repo.full_name == github.repository", ctx), true);
+    assert.equal(evaluateExpression("'It''s' == 'it''S' && 1 < 2 && !(null)", ctx), true);
+    assert.throws(() => evaluateExpression("vars.X == 'a' ||", ctx), /unexpected end/);
   });
 });
 
@@ -102,5 +225,95 @@ describe("the checks catch mistakes", () => {
       'dev: ./.github/workflows/pulumi-up.yml declares no secret "AWS_SECRET"',
       "prod: ./.github/workflows/nope.yml does not exist",
     ]);
+  });
+
+  it("the render check rejects an admin stack rendered without its operator stack's outputs", () => {
+    const real = read("pull-request.yml");
+    const flag = 'args+=(--operator-outputs "$RUNNER_TEMP/operator-outputs.json")';
+    const noFlag = real.replace(flag, "true");
+    const noInclude = real.replace("\n        include:\n          - stack: prod-apps\n            operator: prod-operator", "");
+    const ownOutputs = real.replace('--stack "$OPERATOR" --format json', '--stack "$STACK" --format json');
+    const failing = real.replace("process.argv[1], \"utf8\"", "process.argv[3], \"utf8\"");
+    for (const broken of [noFlag, noInclude, ownOutputs, failing]) assert.notEqual(broken, real);
+
+    const dir = path.join(tmp, "render");
+    fs.mkdirSync(dir);
+    const without = (problems: string[]) => problems.map((p) => p.replace(/(--operator-outputs): .*/, "$1"));
+    assert.deepEqual(without(renderStepProblems(noFlag, STACK_FILES, dir)), [
+      "prod-apps: admin stack rendered without --operator-outputs",
+      "prod-apps: admin stack rendered without --operator-outputs",
+    ]);
+    assert.deepEqual(without(renderStepProblems(noInclude, STACK_FILES, dir)), [
+      "prod-apps: admin stack rendered without --operator-outputs",
+      "prod-apps: admin stack rendered without --operator-outputs",
+    ]);
+    assert.deepEqual(without(renderStepProblems(ownOutputs, STACK_FILES, dir)), [
+      // The operator's render, now of prod-apps itself.
+      "prod-apps: admin stack rendered without --operator-outputs",
+      `prod-apps: its --operator-outputs file holds {"renderedFrom":"prod-apps"}, not the outputs of prod-operator's render`,
+      `prod-apps: its --operator-outputs file holds {"renderedFrom":"prod-apps"}, not the outputs of prod-operator's render`,
+    ]);
+    const failed = renderStepProblems(failing, STACK_FILES, dir);
+    assert.equal(failed.length, 1, failed.join("\n"));
+    assert.match(failed[0]!, /^prod-apps: the Render step failed: /);
+  });
+
+  it("the layout check rejects a preview or deploy of the other layout's stacks", () => {
+    const [deploy, pr] = [read("deploy.yml"), read("pull-request.yml")];
+    const prodAlways = deploy.replace("    if: vars.PROD_LAYOUT != 'split'\n", "");
+    const swapped = pr.replace(`'["dev", "prod-operator"]' || '["dev", "prod"]'`, `'["dev", "prod"]' || '["dev", "prod-operator"]'`);
+    const adminAlways = pr.replace("if: vars.PROD_LAYOUT == 'split' && github.event", "if: github.event");
+    for (const [broken, real] of [[prodAlways, deploy], [swapped, pr], [adminAlways, pr]] as const) assert.notEqual(broken, real);
+
+    assert.deepEqual(deployed(prodAlways, contexts("split")), ["dev", "prod", "prod-apps", "prod-operator"]);
+    assert.deepEqual(previewed(swapped, contexts("split")), ["dev", "prod", "prod-apps"]);
+    assert.deepEqual(previewed(swapped, contexts(undefined)), ["dev", "prod-operator"]);
+    assert.deepEqual(previewed(adminAlways, contexts(undefined)), ["dev", "prod", "prod-apps"]);
+  });
+
+  it("the mesh check rejects one mesh deployed by both layouts, and a layout chosen by another variable", () => {
+    const real = read("deploy.yml");
+    const both = real.replace("if: vars.PROD_LAYOUT != 'split'", "if: vars.PROD_LAYOUT != 'spilt'");
+    const otherVariable = real.replace("if: vars.PROD_LAYOUT == 'split'\n    uses: ./.github/workflows/pulumi-up.yml\n    with:\n      stack: prod-operator",
+      "if: vars.PROD_SPLIT == 'true'\n    uses: ./.github/workflows/pulumi-up.yml\n    with:\n      stack: prod-operator");
+    for (const broken of [both, otherVariable]) assert.notEqual(broken, real);
+
+    assert.deepEqual(meshProblems(deployed(both, contexts("split")), STACK_FILES), ["mesh mesh-prod: deployed by prod and prod-operator"]);
+    assert.deepEqual(layoutVariables(otherVariable), ["vars.PROD_LAYOUT", "vars.PROD_SPLIT"]);
+    // Set both variables, and both layouts deploy the mesh.
+    const ctx = { vars: { PROD_LAYOUT: "one-stack", PROD_SPLIT: "true" } };
+    assert.deepEqual(meshProblems(deployed(otherVariable, ctx), STACK_FILES), ["mesh mesh-prod: deployed by prod and prod-operator"]);
+  });
+
+  it("the order check rejects an admin stack that does not wait for its operator stack", () => {
+    const [deploy, pr] = [read("deploy.yml"), read("pull-request.yml")];
+    const deployUnordered = deploy.replace("needs: prod-operator", "needs: dev");
+    const previewUnordered = pr.replace("  preview-admin:\n    needs: preview", "  preview-admin:\n    needs: test");
+    const previewTogether = pr.replace(`'["dev", "prod-operator"]'`, `'["dev", "prod-operator", "prod-apps"]'`);
+    const noOperator = deploy.replace("stack: prod-operator", "stack: dev");
+    for (const [broken, real] of [[deployUnordered, deploy], [previewUnordered, pr], [previewTogether, pr], [noOperator, deploy]] as const) {
+      assert.notEqual(broken, real);
+    }
+
+    const split = contexts("split");
+    assert.deepEqual(deployOrder(deployUnordered, split), [
+      "prod-apps: admin stack prod-apps does not need prod-operator (operator stack prod-operator)",
+    ]);
+    assert.deepEqual(previewOrder(previewUnordered, split), [
+      "preview-admin: admin stack prod-apps does not need preview (operator stack prod-operator)",
+    ]);
+    assert.deepEqual(previewOrder(previewTogether, split), ["preview: admin stack prod-apps does not need preview (operator stack prod-operator)"]);
+    assert.deepEqual(deployOrder(noOperator, split), ["prod-apps: admin stack prod-apps runs without its operator stack prod-operator"]);
+  });
+
+  it("the stack-file check rejects a stack without a stack file", () => {
+    const [deploy, pr] = [read("deploy.yml"), read("pull-request.yml")];
+    const misspelt = pr.replace("stack: [prod-apps]", "stack: [prod-app]");
+    const operatorMisspelt = pr.replace("operator: prod-operator", "operator: prod-operatr");
+    for (const broken of [misspelt, operatorMisspelt]) assert.notEqual(broken, pr);
+
+    const missing = (text: string) => namedStacks(deploy, text).filter((s) => !STACK_FILES.has(s));
+    assert.deepEqual(missing(misspelt), ["prod-app"]);
+    assert.deepEqual(missing(operatorMisspelt), ["prod-operatr"]);
   });
 });
