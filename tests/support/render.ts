@@ -7,30 +7,33 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import type { Rendered, RenderedResource } from "../../render/model";
-import { renderStack, type RenderResult } from "../../render/run";
+import { renderStack, type RenderRequest, type RenderResult } from "../../render/run";
 import { topologyStackYaml, type TopologySpec } from "../../render/topology";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "istio-mesh-test-"));
 let counter = 0;
 
+/** What a render may read besides the stack file: the stack's own and an operator stack's outputs. */
+export type RenderInputs = Pick<RenderRequest, "deployedOutputs" | "operatorOutputs">;
+
 /** Writes stack-file text to a temp file and renders it as stack `stack`. */
-export async function renderText(text: string, stack = "test"): Promise<RenderResult> {
+export async function renderText(text: string, stack = "test", inputs: RenderInputs = {}): Promise<RenderResult> {
   const file = path.join(tmp, `Pulumi.${stack}-${++counter}.yaml`);
   writeFileSync(file, text);
-  return renderStack({ stack, configFile: file });
+  return renderStack({ stack, configFile: file, ...inputs });
 }
 
 /** Renders a `config:` block given as an object. */
-export function renderConfig(config: Record<string, unknown>, stack = "test"): Promise<RenderResult> {
-  return renderText(stringify({ config }), stack);
+export function renderConfig(config: Record<string, unknown>, stack = "test", inputs: RenderInputs = {}): Promise<RenderResult> {
+  return renderText(stringify({ config }), stack, inputs);
 }
 
 export function renderTopology(spec: TopologySpec): Promise<RenderResult> {
   return renderText(topologyStackYaml(spec), "generated");
 }
 
-export async function renderShipped(stack: "dev" | "prod"): Promise<Extract<RenderResult, { ok: true }>> {
-  return expectRendered(await renderStack({ stack }));
+export async function renderShipped(stack: "dev" | "prod" | "prod-operator" | "prod-apps", inputs: RenderInputs = {}): Promise<Extract<RenderResult, { ok: true }>> {
+  return expectRendered(await renderStack({ stack, ...inputs }));
 }
 
 export function expectRendered(result: RenderResult): Extract<RenderResult, { ok: true }> {
