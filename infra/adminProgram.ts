@@ -68,9 +68,8 @@ export async function adminProgram(name: string, cfg: StackWorkloadsConfig, prev
     throw new ConfigError(formatProblems(cfg.source, [{ path: "operatorStack", message }]));
   };
   if (state.kind === "notOperator") {
-    refuse(
-      `"${cfg.operatorStack}" is not a mesh operator's stack (its output stackKind is ${JSON.stringify(state.stackKind ?? null)}, not "operator"); name the stack deployed with stackKind: operator`,
-    );
+    const what = state.stackKind === undefined ? "it has no stackKind output (a whole mesh, or another program's stack)" : `its stackKind output is ${JSON.stringify(state.stackKind)}`;
+    refuse(`"${cfg.operatorStack}" is not a mesh operator's stack: ${what}; name the stack deployed with stackKind: operator`);
   }
   if (state.kind === "malformed") {
     refuse(

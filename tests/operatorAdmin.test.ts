@@ -204,7 +204,7 @@ test("an admin stack whose operatorStack names a stack that is not an operator's
   const whole = outputsOf((await renderShipped("prod")).rendered);
   const notOperator = await refused(prodApps(), { operatorOutputs: whole });
   assert.equal(notOperator.problems.length, 1);
-  assert.match(notOperator.problems[0]!, /: operatorStack: "prod-operator" is not a mesh operator's stack \(its output stackKind is null, not "operator"\); name the stack deployed with stackKind: operator$/);
+  assert.match(notOperator.problems[0]!, /: operatorStack: "prod-operator" is not a mesh operator's stack: it has no stackKind output \(a whole mesh, or another program's stack\); name the stack deployed with stackKind: operator$/);
 
   const outputs = await prodOperatorOutputs();
   const malformed = await refused(prodApps(), { operatorOutputs: { ...outputs, remotes: { "apps-eu-west": { role: "leader" } } } });

@@ -109,7 +109,7 @@ const STACK_SCHEMAS = documentSchemas({
 
 /** Where a mesh operator's settings send the admins' keys. */
 const ADMIN_STACK = "an admin stack (stackKind: admin; README: Operator and admin stacks)";
-const OPERATOR_STACK = "the operator stack (README: Operator and admin stacks)";
+const OPERATOR_STACK = "the operator stack";
 
 /** Credentials given in plain config, as problems. */
 function plainSecretProblems(raw: Readonly<Record<string, unknown>>, secretKeys: ReadonlySet<string>): Problem[] {
@@ -146,11 +146,18 @@ function adminStackSurface(secretKeys: ReadonlySet<string>) {
     clusterKeys: {},
     rootKeys: {
       stackKind: z.literal("admin"),
-      operatorStack: stackReferenceName,
+      // Required, with its own message (`ownProblems`).
+      operatorStack: stackReferenceName.optional(),
       kubeconfig: z.string().optional(),
     },
     operator: OPERATOR_STACK,
-    ownProblems: (raw: Readonly<Record<string, unknown>>) => plainSecretProblems(raw, secretKeys),
+    docs: "README: Operator and admin stacks",
+    ownProblems: (raw: Readonly<Record<string, unknown>>) => [
+      ...plainSecretProblems(raw, secretKeys),
+      ...(raw.operatorStack === undefined
+        ? [{ path: "operatorStack", message: "is required in an admin stack: the operator stack whose control plane serves this stack's clusters, as <stack> or <organization>/<project>/<stack>" }]
+        : []),
+    ],
   };
 }
 

@@ -38,6 +38,8 @@ export interface WorkloadsSurface extends Pick<Surface, "typeMismatch"> {
   rootKeys: z.ZodRawShape;
   /** Where the operator's settings go, for messages: "the operator stack", "ExternalControlPlane". */
   operator: string;
+  /** Where to read more, appended to the messages about the operator's settings. */
+  docs?: string;
   /** Problems only this surface can have. */
   ownProblems(raw: Readonly<Record<string, unknown>>): Problem[];
 }
@@ -45,28 +47,28 @@ export interface WorkloadsSurface extends Pick<Surface, "typeMismatch"> {
 export type WorkloadsValidation = { ok: true; document: WorkloadsDocument } | { ok: false; problems: Problem[] };
 
 /** Keys of a whole mesh's settings that belong to the operator, by path, and why an admin's settings leave them out. */
-function operatorKeyMessages(operator: string): Record<string, string> {
-  const theirs = `is the mesh operator's setting: it is set in ${operator}, and this stack reads its effect from there`;
+function operatorKeyMessages(operator: string, docs: string): Record<string, string> {
+  const theirs = `is the mesh operator's setting: remove it here; ${operator} sets it, and this stack takes what it needs from its outputs${docs}`;
   return {
     mesh: theirs,
     exposure: theirs,
     eastWestGateways: theirs,
-    protect: `is the mesh operator's setting (what it protects is in ${operator}); nothing an admin stack creates needs protection`,
+    protect: `is the mesh operator's setting (it protects the control plane's namespaces, CRDs and root CA); nothing the admins create needs it: remove it${docs}`,
     remoteSecretRotation: theirs,
-    "istio.version": `comes from ${operator}: each remote cluster's Istio version is in its outputs, so the data plane follows its control plane; remove it`,
-    "clusters.external": `an admin stack does not reach the external cluster: ${operator} owns it; remove clusters.external and its credentials from this stack`,
+    "istio.version": `is the mesh operator's setting: remove it here; each cluster's Istio version comes from ${operator}'s outputs, so the data plane follows its control plane${docs}`,
+    "clusters.external": `the mesh admins never reach the external cluster (${operator} owns it): remove clusters.external, and its context from this stack's kubeconfig${docs}`,
   };
 }
 
 const CLUSTER_OPERATOR_KEYS: Record<string, string> = {
-  apiServer: "the API server is the operator's (the external istiod watches the cluster through it)",
-  network: "the network is the operator's",
-  istioVersion: "the cluster's Istio version is the operator's (the admin's charts follow it)",
+  apiServer: "the external istiod watches the cluster through it",
+  network: "it labels the cluster's control plane and east-west gateway",
+  istioVersion: "the admins' charts follow the cluster's version",
 };
 
 /** The operator's keys present in `raw`, as problems, and `raw` without them (so they are not also unknown keys). */
-function operatorKeys(raw: Readonly<Record<string, unknown>>, operator: string): { problems: Problem[]; rest: Record<string, unknown> } {
-  const messages = operatorKeyMessages(operator);
+function operatorKeys(raw: Readonly<Record<string, unknown>>, operator: string, docs: string): { problems: Problem[]; rest: Record<string, unknown> } {
+  const messages = operatorKeyMessages(operator, docs);
   const problems: Problem[] = [];
   const rest: Record<string, unknown> = { ...raw };
   for (const key of ["mesh", "exposure", "eastWestGateways", "protect", "remoteSecretRotation"]) {
@@ -88,7 +90,7 @@ function operatorKeys(raw: Readonly<Record<string, unknown>>, operator: string):
       const out = { ...entry };
       for (const [key, why] of Object.entries(CLUSTER_OPERATOR_KEYS)) {
         if (out[key] !== undefined) {
-          problems.push({ path: `${path}.${key}`, message: `${why}: it is set in ${operator}; remove it here` });
+          problems.push({ path: `${path}.${key}`, message: `is the mesh operator's setting (${why}): remove it here; ${operator} sets it${docs}` });
           delete out[key];
         }
       }
@@ -101,19 +103,36 @@ function operatorKeys(raw: Readonly<Record<string, unknown>>, operator: string):
   return { problems, rest };
 }
 
-function workloadsSchema(surface: WorkloadsSurface): z.ZodObject {
+function workloadsSchemas(surface: WorkloadsSurface): { root: z.ZodObject; cluster: z.ZodType<WorkloadClusterEntry> } {
   const cluster = z.strictObject({
     name: dns1123Label,
     context: nonEmpty,
     gateways: z.strictObject({ ingress: z.boolean().default(false), egress: z.boolean().default(false) }).prefault({}),
     ...surface.clusterKeys,
   });
-  return z.strictObject({
+  const root = z.strictObject({
     istio: z.strictObject({ chartRepository: chartRepository.default(DEFAULT_CHART_REPOSITORY) }).prefault({}),
     clusters: z.strictObject({ config: cluster.optional(), remotes: z.array(cluster).default([]) }),
     samples: z.boolean().default(false),
     ...surface.rootKeys,
   });
+  return { root, cluster: cluster as unknown as z.ZodType<WorkloadClusterEntry> };
+}
+
+/**
+ * Every cluster entry that parses on its own, with its role and path, so one bad field in one entry does not hide
+ * a duplicate name or context elsewhere.
+ */
+function validClusterEntries(raw: unknown, cluster: z.ZodType<WorkloadClusterEntry>): WorkloadClusterPlacement[] {
+  if (!isRecord(raw)) return [];
+  const out: WorkloadClusterPlacement[] = [];
+  const add = (value: unknown, role: RemoteClusterRole, path: string) => {
+    const parsed = cluster.safeParse(value);
+    if (parsed.success) out.push({ cluster: parsed.data, role, path });
+  };
+  if (raw.config !== undefined) add(raw.config, RemoteClusterRole.Config, "clusters.config");
+  if (Array.isArray(raw.remotes)) raw.remotes.forEach((r, i) => add(r, RemoteClusterRole.Remote, `clusters.remotes[${i}]`));
+  return out;
 }
 
 /** Every cluster of a parsed document with its role and path, the config cluster first. */
@@ -128,23 +147,21 @@ export function workloadClusters(doc: Pick<WorkloadsDocument, "clusters">): Work
 /** Validates a mesh admin's settings: the parsed document, or every problem at once. */
 export function validateWorkloadsDocument(raw: unknown, surface: WorkloadsSurface): WorkloadsValidation {
   const input = isRecord(raw) ? raw : {};
-  const { problems: misplaced, rest } = operatorKeys(input, surface.operator);
-  const root = workloadsSchema(surface);
+  const { problems: misplaced, rest } = operatorKeys(input, surface.operator, surface.docs ? ` (${surface.docs})` : "");
+  const { root, cluster } = workloadsSchemas(surface);
   const parsed = root.safeParse(isRecord(raw) ? rest : raw, { error: errorMap(surface) });
   const problems = [...misplaced, ...(parsed.success ? [] : schemaProblems(root, parsed.error)), ...surface.ownProblems(input)];
   const valid = (parsed.success ? parsed.data : validTopLevelKeys(root, rest)) as Partial<WorkloadsDocument>;
   const add: Add = (path, message) => problems.push({ path, message });
-  if (valid.clusters) {
-    const placed = workloadClusters({ clusters: valid.clusters });
-    if (placed.length === 0) add("clusters", "lists no cluster: list the team's remote clusters under clusters.config and clusters.remotes");
-    clusterProblems(
-      placed.map((p) => ({ path: p.path, name: p.cluster.name, context: p.cluster.context })),
-      add,
-    );
-    const config = valid.clusters.config;
-    if (valid.samples === true && config && !config.gateways.ingress) {
-      add("samples", "needs clusters.config.gateways.ingress: true (the guide reaches helloworld through the config cluster's ingress gateway)");
-    }
+  const placed = validClusterEntries(rest.clusters, cluster);
+  if (valid.clusters && placed.length === 0) add("clusters", "lists no cluster: list the team's remote clusters under clusters.config and clusters.remotes");
+  clusterProblems(
+    placed.map((p) => ({ path: p.path, name: p.cluster.name, context: p.cluster.context })),
+    add,
+  );
+  const config = placed.find((p) => p.role === RemoteClusterRole.Config)?.cluster;
+  if (valid.samples === true && config && !config.gateways.ingress) {
+    add("samples", "needs clusters.config.gateways.ingress: true (the guide reaches helloworld through the config cluster's ingress gateway)");
   }
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
   return { ok: true, document: parsed.data as unknown as WorkloadsDocument };
