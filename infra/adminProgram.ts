@@ -89,7 +89,7 @@ export async function adminProgram(name: string, cfg: StackWorkloadsConfig, prev
     }
     controlPlane = {
       externalIstiodAddress: reference.getOutput("EXTERNAL_ISTIOD_ADDR") as pulumi.Output<string>,
-      remotes: reference.getOutput("remotes") as ControlPlaneReference["remotes"] as pulumi.Output<never>,
+      remotes: reference.getOutput("remotes"),
     };
   }
 

@@ -289,8 +289,11 @@ export interface WorkloadTarget {
   isConfig: boolean;
   /** The control plane namespace of this cluster. */
   namespace: pulumi.Input<string>;
-  /** What an injected pod needs in place first, when it is in this stack (DESIGN §3). */
-  injectionReady: pulumi.Resource[];
+  /**
+   * What an injected pod needs in place first (DESIGN §3): the resources, when they are in this program; else an
+   * Output that resolves once the control plane is ready (its readiness marker), with its resources.
+   */
+  injectionReady: pulumi.Input<pulumi.Resource[]>;
   /** The release with Istio's CRDs in this cluster, when it is in this stack. */
   crds?: pulumi.Resource;
 }

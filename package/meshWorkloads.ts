@@ -11,7 +11,7 @@ import { withoutTrailingSlash } from "./config/fields";
 import { typeToken } from "./components/common";
 import { kubeconfigsByCluster } from "./componentInputs";
 import { buildWorkloads, helloworldUrlOf } from "./mesh";
-import { RemoteClusterRole, type MeshWorkloadsArgs, type ServedRemoteClusterInput, type WorkloadClusterInfo } from "./meshArgs";
+import { RemoteClusterRole, type ControlPlaneReference, type MeshWorkloadsArgs, type WorkloadClusterInfo } from "./meshArgs";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
 import { defaultKubeconfigPath, providerArgs } from "./providers";
 
@@ -26,19 +26,63 @@ interface Served {
   controlPlaneRevision: string;
 }
 
+const ROLE_KEY: Record<string, string> = { config: "clusters.config", remote: "clusters.remotes" };
+
 /**
  * The control plane's record of one cluster, checked: it must serve the cluster in the role the arguments list it
- * in. Thrown inside an apply, so the deployment stops before anything of that cluster is created.
+ * in. Thrown inside an apply when the record is an Output, so the deployment stops before anything of that
+ * cluster is created.
  */
-export function servedCluster(remotes: Readonly<Record<string, Served | undefined>>, name: string, role: RemoteClusterRole): Served {
+export function servedCluster<T extends { role: unknown }>(remotes: Readonly<Record<string, T | undefined>>, name: string, role: RemoteClusterRole): T {
   const served = remotes[name];
   if (served === undefined) {
     throw new Error(`${WORKLOADS_COMPONENT}: the control plane does not serve a remote cluster "${name}" (it serves ${Object.keys(remotes).join(", ") || "none"})`);
   }
   if (served.role !== role) {
-    throw new Error(`${WORKLOADS_COMPONENT}: "${name}" is the control plane's ${served.role === "config" ? "config cluster" : "further remote"}, not listed where its role says (clusters.${served.role === "config" ? "config" : "remotes"})`);
+    throw new Error(
+      `${WORKLOADS_COMPONENT}: "${name}" is the control plane's ${served.role === RemoteClusterRole.Config ? "config cluster" : "further remote cluster"}: list it under ${ROLE_KEY[String(served.role)] ?? "clusters"}`,
+    );
   }
   return served;
+}
+
+/** A served cluster's values as the workloads take them, and what they wait for. */
+interface ServedValues {
+  namespace: pulumi.Output<string>;
+  istioVersion: pulumi.Output<string>;
+  controlPlaneRevision: pulumi.Output<string>;
+  /** Resolves once the control plane's readiness marker does, carrying its resources: the workloads' `dependsOn`. */
+  ready: pulumi.Output<pulumi.Resource[]>;
+}
+
+const isPlainRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v) && !(v instanceof Promise);
+
+/**
+ * One cluster's values from `controlPlane.remotes`. A plain record (`ExternalControlPlane.remotes` in the same
+ * program) gives each field on its own, so a value known in a preview stays known while the marker is not; a
+ * record that is one Output (an operator stack's, through a StackReference) gives its fields through one check.
+ */
+function servedValues(remotes: ControlPlaneReference["remotes"], name: string, role: RemoteClusterRole): ServedValues {
+  let field: (key: keyof Served) => pulumi.Output<string>;
+  const entry = isPlainRecord(remotes) ? remotes[name] : undefined;
+  if (isPlainRecord(remotes) && isPlainRecord(entry)) {
+    const plain = entry as unknown as Record<keyof Served, pulumi.Input<string>>;
+    // The role decides where the cluster is listed; check it with the namespace, which everything uses.
+    const checked = pulumi.output(plain.role).apply((r) => servedCluster({ [name]: { role: r } }, name, role));
+    field = (key) => (key === "namespace" ? pulumi.all([checked, plain.namespace]).apply(([, ns]) => ns) : pulumi.output(plain[key]));
+  } else {
+    if (isPlainRecord(remotes)) servedCluster(remotes as Record<string, { role: unknown } | undefined>, name, role);
+    const record = (pulumi.output(remotes) as pulumi.Output<Record<string, Served | undefined>>).apply((r) => servedCluster(r, name, role));
+    field = (key) => record.apply((s) => s[key]);
+  }
+  const controlPlaneRevision = field("controlPlaneRevision");
+  return {
+    namespace: field("namespace"),
+    istioVersion: field("istioVersion"),
+    controlPlaneRevision,
+    ready: controlPlaneRevision.apply((): pulumi.Resource[] => []),
+  };
 }
 
 /**
@@ -68,7 +112,6 @@ export class MeshWorkloads extends pulumi.ComponentResource {
     super(WORKLOADS_TYPE, name, {}, opts);
     const doc = validated.document;
     const kubeconfigOf = kubeconfigsByCluster([...(args.clusters.config ? [args.clusters.config] : []), ...(args.clusters.remotes ?? [])]);
-    const remotes = pulumi.output(args.controlPlane.remotes) as pulumi.Output<Record<string, ServedRemoteClusterInput & Served>>;
 
     const clusters: Record<string, WorkloadClusterInfo> = {};
     let configIngress: pulumi.Output<string> | undefined;
@@ -79,14 +122,14 @@ export class MeshWorkloads extends pulumi.ComponentResource {
         const provider = new k8s.Provider(cluster.name, providerArgs(cluster, kubeconfig), { parent: this });
         // Every value below comes through the checked record, so nothing is created for a cluster the control plane
         // does not serve, and everything waits for the control plane's readiness marker.
-        const served = remotes.apply((r) => servedCluster(r, cluster.name, role));
+        const served = servedValues(args.controlPlane.remotes, cluster.name, role);
         const ingress = buildWorkloads(
           {
             cluster,
             chart: { version: served.istioVersion, repository: withoutTrailingSlash(doc.istio.chartRepository) },
             isConfig: role === RemoteClusterRole.Config,
             namespace: served.namespace,
-            injectionReady: [],
+            injectionReady: served.ready,
           },
           doc.samples,
           provider,

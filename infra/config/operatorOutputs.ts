@@ -4,13 +4,14 @@
  */
 import { z } from "zod";
 import { formatPath, type Problem } from "../../package/config/problems";
+import { RemoteClusterRole } from "../../package/meshArgs";
 import type { ServedClusters } from "../../package/config/workloads";
 
 /** The outputs an admin stack reads; an operator stack exports them and, besides, what people read. */
 export const OPERATOR_OUTPUT_NAMES = ["stackKind", "EXTERNAL_ISTIOD_ADDR", "externalCluster", "remotes"] as const;
 
 const servedRemoteSchema = z.object({
-  role: z.enum(["config", "remote"]),
+  role: z.enum(RemoteClusterRole),
   network: z.string(),
   namespace: z.string(),
   istioVersion: z.string(),

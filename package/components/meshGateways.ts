@@ -31,7 +31,7 @@ export interface MeshGatewaysArgs {
    * injection webhook fails closed), this cluster's istiod release (the webhook) and, on a further remote, its
    * remote secret (istiod writes `istio-ca-root-cert` only into clusters it leads). DESIGN §3.
    */
-  injectionReady: pulumi.Resource[];
+  injectionReady: pulumi.Input<pulumi.Resource[]>;
 }
 
 /** Gateways of one remote cluster. Provider via `opts`. */

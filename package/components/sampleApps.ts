@@ -140,7 +140,7 @@ export interface SampleAppsArgs {
   /** Create helloworld's Gateway and VirtualService: only on the config cluster, where istiod reads config. */
   exposeThroughIngress: boolean;
   /** Injected pods wait for the control plane (see `MeshGatewaysArgs.injectionReady`). */
-  injectionReady: pulumi.Resource[];
+  injectionReady: pulumi.Input<pulumi.Resource[]>;
   /** The release with Istio's CRDs in this cluster (for the Gateway and VirtualService). */
   crds?: pulumi.Resource;
 }

@@ -65,7 +65,7 @@ const WORKLOADS_ARGS_SURFACE: WorkloadsSurface = {
   },
   operator: CONTROL_PLANE_COMPONENT,
   ownProblems: () => [],
-  typeMismatch: ARGS_SURFACE.typeMismatch!,
+  typeMismatch: (input) => ARGS_SURFACE.typeMismatch?.(input),
 };
 
 /**

@@ -116,7 +116,7 @@ function workloadsSchemas(surface: WorkloadsSurface): { root: z.ZodObject; clust
     samples: z.boolean().default(false),
     ...surface.rootKeys,
   });
-  return { root, cluster: cluster as unknown as z.ZodType<WorkloadClusterEntry> };
+  return { root, cluster };
 }
 
 /**
@@ -172,7 +172,7 @@ export interface ServedClusters {
   /** The external cluster's name. */
   externalCluster: string;
   /** Each served remote cluster's role, by name. */
-  roles: Readonly<Record<string, string>>;
+  roles: Readonly<Record<string, RemoteClusterRole>>;
 }
 
 /**
