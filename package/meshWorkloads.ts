@@ -3,17 +3,16 @@
  * admin stack or any Pulumi program, against a control plane deployed elsewhere (`ExternalControlPlane`, or an
  * operator stack read through a StackReference).
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshArgsError, validateWorkloadsArgs, WORKLOADS_COMPONENT } from "./config/args";
-import { workloadClusters } from "./config/workloads";
+import { servedClusterProblems, workloadClusters, type WorkloadsDocument } from "./config/workloads";
 import { withoutTrailingSlash } from "./config/fields";
 import { typeToken } from "./components/common";
 import { kubeconfigsByCluster } from "./componentInputs";
 import { buildWorkloads, helloworldUrlOf } from "./mesh";
 import { RemoteClusterRole, type ControlPlaneReference, type MeshWorkloadsArgs, type WorkloadClusterInfo } from "./meshArgs";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
-import { defaultKubeconfigPath, providerArgs } from "./providers";
+import { clusterProvider } from "./providers";
 
 /** `istio-mesh:index:MeshWorkloads`. */
 export const WORKLOADS_TYPE = typeToken(WORKLOADS_COMPONENT);
@@ -61,19 +60,22 @@ const isPlainRecord = (v: unknown): v is Record<string, unknown> =>
 /**
  * One cluster's values from `controlPlane.remotes`. A plain record (`ExternalControlPlane.remotes` in the same
  * program) gives each field on its own, so a value known in a preview stays known while the marker is not; a
- * record that is one Output (an operator stack's, through a StackReference) gives its fields through one check.
+ * record or entry that is one Output (an operator stack's, through a StackReference) gives its fields through one
+ * check of the cluster's role.
  */
 function servedValues(remotes: ControlPlaneReference["remotes"], name: string, role: RemoteClusterRole): ServedValues {
   let field: (key: keyof Served) => pulumi.Output<string>;
   const entry = isPlainRecord(remotes) ? remotes[name] : undefined;
-  if (isPlainRecord(remotes) && isPlainRecord(entry)) {
+  if (isPlainRecord(entry)) {
     const plain = entry as unknown as Record<keyof Served, pulumi.Input<string>>;
     // The role decides where the cluster is listed; check it with the namespace, which everything uses.
     const checked = pulumi.output(plain.role).apply((r) => servedCluster({ [name]: { role: r } }, name, role));
     field = (key) => (key === "namespace" ? pulumi.all([checked, plain.namespace]).apply(([, ns]) => ns) : pulumi.output(plain[key]));
   } else {
-    if (isPlainRecord(remotes)) servedCluster(remotes as Record<string, { role: unknown } | undefined>, name, role);
-    const record = (pulumi.output(remotes) as pulumi.Output<Record<string, Served | undefined>>).apply((r) => servedCluster(r, name, role));
+    const record =
+      entry !== undefined
+        ? pulumi.output(entry as pulumi.Input<Served>).apply((e) => servedCluster({ [name]: e }, name, role))
+        : (pulumi.output(remotes) as pulumi.Output<Record<string, Served | undefined>>).apply((r) => servedCluster(r, name, role));
     field = (key) => record.apply((s) => s[key]);
   }
   const controlPlaneRevision = field("controlPlaneRevision");
@@ -83,6 +85,25 @@ function servedValues(remotes: ControlPlaneReference["remotes"], name: string, r
     controlPlaneRevision,
     ready: controlPlaneRevision.apply((): pulumi.Resource[] => []),
   };
+}
+
+/**
+ * The team's clusters against a control plane's plain record (`ExternalControlPlane.remotes`), before anything is
+ * registered; a record that is an Output is checked when it resolves (`servedCluster`).
+ */
+function plainServedProblems(doc: WorkloadsDocument, remotes: ControlPlaneReference["remotes"]) {
+  if (!isPlainRecord(remotes)) return [];
+  const roles = Object.fromEntries(
+    Object.entries(remotes).map(([name, entry]) => {
+      const role = isPlainRecord(entry) && typeof entry.role === "string" ? entry.role : undefined;
+      return [name, role as RemoteClusterRole];
+    }),
+  );
+  // A role not known yet (an Output) is checked when it resolves; here only whether the cluster is served.
+  return servedClusterProblems(doc, { roles }, "the control plane").filter((p) => {
+    const name = /^"([^"]+)"/.exec(p.message)?.[1];
+    return name === undefined || roles[name] !== undefined || !(name in remotes);
+  });
 }
 
 /**
@@ -108,7 +129,8 @@ export class MeshWorkloads extends pulumi.ComponentResource {
    */
   constructor(name: string, args: MeshWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
     const validated = validateWorkloadsArgs(args);
-    if (!validated.ok) throw new MeshArgsError(name, validated.problems, WORKLOADS_COMPONENT);
+    const problems = validated.ok ? plainServedProblems(validated.document, args.controlPlane.remotes) : validated.problems;
+    if (!validated.ok || problems.length > 0) throw new MeshArgsError(name, problems, WORKLOADS_COMPONENT);
     super(WORKLOADS_TYPE, name, {}, opts);
     const doc = validated.document;
     const kubeconfigOf = kubeconfigsByCluster([...(args.clusters.config ? [args.clusters.config] : []), ...(args.clusters.remotes ?? [])]);
@@ -117,9 +139,7 @@ export class MeshWorkloads extends pulumi.ComponentResource {
     let configIngress: pulumi.Output<string> | undefined;
     withoutPromiseStackTraces(() => {
       for (const { cluster, role } of workloadClusters(doc)) {
-        const content = kubeconfigOf(cluster.name);
-        const kubeconfig = content === undefined ? defaultKubeconfigPath() : pulumi.secret(content);
-        const provider = new k8s.Provider(cluster.name, providerArgs(cluster, kubeconfig), { parent: this });
+        const provider = clusterProvider(cluster, kubeconfigOf(cluster.name), { parent: this });
         // Every value below comes through the checked record, so nothing is created for a cluster the control plane
         // does not serve, and everything waits for the control plane's readiness marker.
         const served = servedValues(args.controlPlane.remotes, cluster.name, role);

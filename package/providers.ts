@@ -36,6 +36,15 @@ export function providerArgs(cluster: ClusterRef, kubeconfig: pulumi.Input<strin
 export type ClusterProviders = ReadonlyMap<string, k8s.Provider>;
 
 /**
+ * A cluster's provider, named after the cluster (a provider's URN is part of every resource's identity).
+ * @param content the cluster's kubeconfig content, if given; it is taken as a secret
+ */
+export function clusterProvider(cluster: ClusterRef, content: pulumi.Input<string> | undefined, placement: Placement): k8s.Provider {
+  const kubeconfig = content === undefined ? defaultKubeconfigPath() : pulumi.secret(content);
+  return new k8s.Provider(cluster.name, providerArgs(cluster, kubeconfig), placement);
+}
+
+/**
  * The providers, each named after its cluster (a provider's URN is part of every resource's identity).
  * @param kubeconfigOf a cluster's kubeconfig content, if given; it is taken as a secret
  */
@@ -45,11 +54,7 @@ export function createProviders(
   placement: Placement,
 ): ClusterProviders {
   const providers = new Map<string, k8s.Provider>();
-  for (const cluster of [cfg.external, ...allRemotes(cfg)]) {
-    const content = kubeconfigOf(cluster.name);
-    const kubeconfig = content === undefined ? defaultKubeconfigPath() : pulumi.secret(content);
-    providers.set(cluster.name, new k8s.Provider(cluster.name, providerArgs(cluster, kubeconfig), placement));
-  }
+  for (const cluster of [cfg.external, ...allRemotes(cfg)]) providers.set(cluster.name, clusterProvider(cluster, kubeconfigOf(cluster.name), placement));
   return providers;
 }
 

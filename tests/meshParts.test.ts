@@ -14,8 +14,8 @@ import { specialOutputValueSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc
 import { MeshArgsError } from "../package/config/args";
 import { ExternalControlPlane } from "../package/externalControlPlane";
 import { ExternalControlPlaneMesh } from "../package/externalControlPlaneMesh";
-import { EastWestGateways, ExposureMode, type ExternalControlPlaneArgs, type ExternalControlPlaneMeshArgs, type RemoteCluster } from "../package/meshArgs";
-import { MeshWorkloads, WORKLOADS_TYPE } from "../package/meshWorkloads";
+import { EastWestGateways, ExposureMode, RemoteClusterRole, type ExternalControlPlaneArgs, type ExternalControlPlaneMeshArgs, type RemoteCluster } from "../package/meshArgs";
+import { MeshWorkloads, servedCluster, WORKLOADS_TYPE } from "../package/meshWorkloads";
 import { evaluate, ProgramError } from "../render/evaluate";
 import { toRendered } from "../render/model";
 import { RELEASE } from "./support/render";
@@ -111,23 +111,28 @@ test("ExternalControlPlane refuses the admins' keys, MeshWorkloads the operator'
   ]);
 });
 
-test("MeshWorkloads stops before creating anything for a cluster its control plane does not serve", async () => {
+const served = { role: "config", namespace: "external-istiod", istioVersion: "1.28.10", controlPlaneRevision: "r1" };
+const team9 = { remotes: [{ name: "cluster9", context: "ctx-9", gateways: { ingress: true } }] };
+
+test("MeshWorkloads refuses a cluster its control plane does not serve: before registering anything when the record is plain", async () => {
   const failure = await run(
-    () =>
-      void new MeshWorkloads("team", {
-        controlPlane: {
-          externalIstiodAddress: "istiod.mesh.example.com",
-          remotes: { cluster1: { role: "config", namespace: "external-istiod", istioVersion: "1.28.10", controlPlaneRevision: "r1" } },
-        },
-        clusters: { remotes: [{ name: "cluster9", context: "ctx-9", gateways: { ingress: true } }] },
-      }),
+    () => void new MeshWorkloads("team", { controlPlane: { externalIstiodAddress: "istiod.mesh.example.com", remotes: { cluster1: served } }, clusters: team9 }),
   ).then(
     () => undefined,
     (e: unknown) => e,
   );
-  assert.ok(failure, "the program fails");
-  const error = failure instanceof ProgramError ? failure.error : failure;
-  assert.match(error instanceof Error ? error.message : String(error), /MeshWorkloads: the control plane does not serve a remote cluster "cluster9" \(it serves cluster1\)/);
+  assert.ok(failure instanceof ProgramError, "the program fails");
+  assert.ok(failure.error instanceof MeshArgsError);
+  assert.deepEqual(failure.error.problems, [
+    `MeshWorkloads "team": clusters.remotes[0].name: "cluster9" is not a remote cluster of the control plane (it serves cluster1); ask the mesh operator to add it there first, or fix the name`,
+  ]);
+  assert.deepEqual(failure.registrations, [], "nothing was registered");
+});
+
+test("servedCluster, the check of a record that arrives as an Output (a StackReference's): served, and in the listed role", () => {
+  assert.throws(() => servedCluster({ cluster1: served }, "cluster9", RemoteClusterRole.Remote), /the control plane does not serve a remote cluster "cluster9" \(it serves cluster1\)/);
+  assert.throws(() => servedCluster({ cluster1: served }, "cluster1", RemoteClusterRole.Remote), /"cluster1" is the control plane's config cluster: list it under clusters\.config/);
+  assert.equal(servedCluster({ cluster1: served }, "cluster1", RemoteClusterRole.Config), served);
 });
 
 /** `deserializeInputs` is internal to the SDK (no typings); the host's `construct` calls it first. */

@@ -169,8 +169,8 @@ export function validateWorkloadsDocument(raw: unknown, surface: WorkloadsSurfac
 
 /** What an operator serves, as far as an admin's settings are checked against it. */
 export interface ServedClusters {
-  /** The external cluster's name. */
-  externalCluster: string;
+  /** The external cluster's name, when known. */
+  externalCluster?: string;
   /** Each served remote cluster's role, by name. */
   roles: Readonly<Record<string, RemoteClusterRole>>;
 }
