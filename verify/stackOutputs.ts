@@ -6,7 +6,7 @@
  * (infra/program.ts `OperatorStackOutputs`) or "admin" (infra/adminProgram.ts `AdminStackOutputs`).
  */
 import { z } from "zod";
-import { allRemotes } from "../package/config/model";
+import { allRemotes, type RemoteCluster } from "../package/config/model";
 import { workloadClusters } from "../package/config/workloads";
 import { formatPath, type StackMeshConfig, type StackSettings, type StackWorkloadsConfig } from "../infra/config/validate";
 import { UsageError } from "./usageError";
@@ -106,18 +106,23 @@ export type VerifyTarget =
   | { kind: "operator"; config: StackMeshConfig; outputs: OperatorOutputs }
   | { kind: "admin"; config: StackWorkloadsConfig; outputs: AdminOutputs };
 
-/** Problems a whole mesh's outputs can have against its config (the checks of before operator and admin stacks). */
-function meshProblems(cfg: StackMeshConfig, outputs: MeshOutputs | OperatorOutputs): string[] {
-  const problems: string[] = [];
-  if (cfg.exposure.mode === "hostname" && outputs.EXTERNAL_ISTIOD_ADDR !== cfg.exposure.hostname) {
-    problems.push(`EXTERNAL_ISTIOD_ADDR is ${outputs.EXTERNAL_ISTIOD_ADDR}, but the config's exposure.hostname is ${cfg.exposure.hostname}`);
-  }
-  for (const remote of allRemotes(cfg)) {
-    const out = outputs.remotes[remote.name];
-    if (out === undefined) problems.push(`remotes has no cluster ${remote.name}`);
-    else if (out.network !== remote.network) problems.push(`remotes.${remote.name}.network is ${out.network}, but the config says ${remote.network}`);
-  }
-  return problems;
+function addressProblems(cfg: StackMeshConfig, outputs: MeshOutputs | OperatorOutputs): string[] {
+  return cfg.exposure.mode === "hostname" && outputs.EXTERNAL_ISTIOD_ADDR !== cfg.exposure.hostname
+    ? [`EXTERNAL_ISTIOD_ADDR is ${outputs.EXTERNAL_ISTIOD_ADDR}, but the config's exposure.hostname is ${cfg.exposure.hostname}`]
+    : [];
+}
+
+/** Each remote of the config in the outputs, on its network; `more` adds what else one kind's outputs say of it. */
+function remoteProblems<R extends { network: string }>(
+  cfg: StackMeshConfig,
+  remotes: Readonly<Record<string, R>>,
+  more: (remote: RemoteCluster, out: R) => string[] = () => [],
+): string[] {
+  return allRemotes(cfg).flatMap((remote) => {
+    const out = remotes[remote.name];
+    if (out === undefined) return [`remotes has no cluster ${remote.name}`];
+    return [...(out.network !== remote.network ? [`remotes.${remote.name}.network is ${out.network}, but the config says ${remote.network}`] : []), ...more(remote, out)];
+  });
 }
 
 /** Clusters in the outputs that the config does not list: removed from the config since the last `pulumi up`. */
@@ -134,21 +139,25 @@ function roleProblem(name: string, actual: string, expected: string): string[] {
   return actual === expected ? [] : [`remotes.${name}.role is ${actual}, but the config lists ${name} under ${ROLE_PLACE[expected] ?? expected}`];
 }
 
+/** A whole mesh's outputs against its config (as before operator and admin stacks). */
+function meshProblems(cfg: StackMeshConfig, outputs: MeshOutputs): string[] {
+  return [...addressProblems(cfg, outputs), ...remoteProblems(cfg, outputs.remotes)];
+}
+
 function operatorProblems(cfg: StackMeshConfig, outputs: OperatorOutputs): string[] {
-  const problems = meshProblems(cfg, outputs);
-  if (outputs.externalCluster !== cfg.external.name) {
-    problems.push(`externalCluster is ${outputs.externalCluster}, but the config's clusters.external.name is ${cfg.external.name}`);
-  }
-  for (const remote of allRemotes(cfg)) {
-    const out = outputs.remotes[remote.name];
-    if (out === undefined) continue;
-    problems.push(...roleProblem(remote.name, out.role, remote === cfg.configCluster ? "config" : "remote"));
-    if (out.namespace !== cfg.namespace) {
-      problems.push(`remotes.${remote.name}.namespace is ${out.namespace}, but the config's mesh.controlPlaneNamespace is ${cfg.namespace}`);
-    }
-  }
-  problems.push(...extraClusters(outputs, allRemotes(cfg).map((r) => r.name)));
-  return problems;
+  return [
+    ...addressProblems(cfg, outputs),
+    ...(outputs.externalCluster !== cfg.external.name
+      ? [`externalCluster is ${outputs.externalCluster}, but the config's clusters.external.name is ${cfg.external.name}`]
+      : []),
+    ...remoteProblems(cfg, outputs.remotes, (remote, out) => [
+      ...roleProblem(remote.name, out.role, remote === cfg.configCluster ? "config" : "remote"),
+      ...(out.namespace !== cfg.namespace
+        ? [`remotes.${remote.name}.namespace is ${out.namespace}, but the config's mesh.controlPlaneNamespace is ${cfg.namespace}`]
+        : []),
+    ]),
+    ...extraClusters(outputs, allRemotes(cfg).map((r) => r.name)),
+  ];
 }
 
 function adminProblems(cfg: StackWorkloadsConfig, outputs: AdminOutputs): string[] {
