@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import type { StackMeshConfig, StackSettings } from "../../infra/config/validate";
+import type { StackSettings } from "../../infra/config/validate";
 import { operatorWebhookTarget } from "../../verify/adminPlan";
 import type { Check } from "../../verify/check";
 import { clustersToRead, planChecks } from "../../verify/plan";
@@ -129,7 +129,7 @@ describe("an operator stack's checks", () => {
     const t = target();
     assert.equal(t.kind, "operator");
     // What validation never lets through for an operator stack: the plan must not rely on it.
-    const cfg = t.config as StackMeshConfig;
+    const cfg = t.config;
     cfg.configCluster.gateways = { ingress: true, egress: true };
     cfg.remotes[0]!.gateways = { ingress: true, egress: true };
     cfg.samples = true;
