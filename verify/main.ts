@@ -1,20 +1,20 @@
 /**
- * `npm run verify`: the guide's confirm steps against the live clusters of a stack, read-only.
+ * `npm run verify`: the guide's confirm steps against the live clusters of a stack, read-only: those of the clusters
+ * the stack owns, whatever its kind (a whole mesh, a mesh operator's stack, a mesh admins' stack; `plan.ts`).
  * Exit status: 0 every check passed, 1 a check failed, 2 usage or config error (nothing was checked).
  */
 import * as path from "node:path";
-import { allRemotes } from "../package/config/model";
 import { parseVerifyArgs, USAGE, type VerifyArgs } from "./args";
 import { getHelloworld } from "./helloworldProbe";
 import { clientReader } from "./kube/clientReader";
 import type { ClusterReader } from "./kube/clusterReader";
 import { kubeConfigFor } from "./kube/kubeconfig";
-import { planChecks } from "./plan";
+import { clustersToRead, planChecks } from "./plan";
 import { readOutputsText } from "./outputsSource";
 import { formatTable, toJsonReport } from "./report";
 import { runChecks } from "./runner";
-import { loadStackMeshConfig } from "./stackConfig";
-import { assertOutputsMatchConfig, parseStackOutputs } from "./stackOutputs";
+import { loadStackSettings } from "./stackConfig";
+import { matchOutputsToConfig, parseStackOutputs } from "./stackOutputs";
 import { UsageError } from "./usageError";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -29,29 +29,32 @@ export interface CommandIo {
 const HELLO_REQUESTS = 10;
 const HELLO_REQUEST_TIMEOUT_MS = 5_000;
 
+const KIND_TEXT = { mesh: "a whole mesh", operator: "a mesh operator's stack", admin: "a mesh admins' stack" } as const;
+
 async function verify(args: VerifyArgs, io: CommandIo, projectDir: string): Promise<number> {
-  const config = loadStackMeshConfig({ stack: args.stack, projectDir, ...(args.configFile !== undefined ? { configFile: args.configFile } : {}) });
+  const settings = loadStackSettings({ stack: args.stack, projectDir, ...(args.configFile !== undefined ? { configFile: args.configFile } : {}) });
   const { text, source } = await readOutputsText({
     stack: args.stack,
     projectDir,
     stdin: io.stdin,
     ...(args.outputsFile !== undefined ? { outputsFile: args.outputsFile } : {}),
   });
-  const outputs = parseStackOutputs(text, source);
-  assertOutputsMatchConfig(config, outputs, source);
+  const target = matchOutputsToConfig(settings, parseStackOutputs(text, source), source);
 
+  // Only the clusters the stack owns: an admin's kubeconfig need not know the external cluster.
   const kubeconfig = args.kubeconfig !== undefined ? { file: args.kubeconfig } : {};
-  const readers = new Map<string, ClusterReader>(
-    [config.external, ...allRemotes(config)].map((c) => [c.name, clientReader(c.context, kubeConfigFor(c.context, kubeconfig))]),
-  );
+  const clusters = clustersToRead(settings);
+  const readers = new Map<string, ClusterReader>(clusters.map((c) => [c.name, clientReader(c.context, kubeConfigFor(c.context, kubeconfig))]));
   const checks = planChecks({
-    config,
-    outputs,
+    target,
     readers,
     probeHelloworld: (url, enough) => getHelloworld(url, { requests: HELLO_REQUESTS, timeoutMs: HELLO_REQUEST_TIMEOUT_MS, enough }),
   });
 
-  io.stderr.write(`verifying stack ${args.stack}: ${checks.length} checks, retried for up to ${args.timeoutMs / 1000} s\n`);
+  io.stderr.write(
+    `verifying stack ${args.stack}: ${checks.length} checks of ${KIND_TEXT[target.kind]} on ${clusters.map((c) => c.name).join(", ")}, ` +
+      `retried for up to ${args.timeoutMs / 1000} s\n`,
+  );
   const outcomes = await runChecks(checks, { timeoutMs: args.timeoutMs, intervalMs: args.intervalMs }, (line) => io.stderr.write(`${line}\n`));
   const report = toJsonReport(outcomes);
   io.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatTable(outcomes)}`);

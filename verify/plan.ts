@@ -1,63 +1,70 @@
 /**
- * Which checks a mesh gets, from its stack config and outputs: the guide's "confirm" steps, per cluster.
+ * Which checks a stack gets, from its stack config and outputs: the guide's "confirm" steps, per cluster, for the
+ * clusters the stack owns (README: After deploying).
+ * - a whole mesh (`stackKind: mesh`): every cluster, every step;
+ * - a mesh operator's stack (`operator`): the external cluster and the control plane's parts in every remote
+ *   (webhooks, remote secrets, versions, east-west gateways), not the mesh admins' gateways nor the samples;
+ * - a mesh admins' stack (`admin`): only the team's clusters (`adminPlan.ts`), never the external cluster.
  * Each check pairs a read (through a `ClusterReader`) with a pure judgement from `checks/`.
  */
-import type { MeshConfig, RemoteCluster } from "../package/config/model";
+import type { ClusterRef, RemoteCluster } from "../package/config/model";
 import { allRemotes } from "../package/config/model";
+import { workloadClusters } from "../package/config/workloads";
+import type { StackMeshConfig, StackSettings } from "../infra/config/validate";
+import { adminChecks } from "./adminPlan";
 import type { Check } from "./check";
-import { checkGateway, type GatewayExpectation } from "./checks/gateways";
-import { checkHelloworldVersions, type ExpectedVersion, type HelloAnswer } from "./checks/helloworld";
-import { checkInjectedPodsReady, checkPodsReady } from "./checks/pods";
+import type { GatewayExpectation } from "./checks/gateways";
+import type { ExpectedVersion } from "./checks/helloworld";
+import { checkPodsReady } from "./checks/pods";
 import { checkRemoteSecret } from "./checks/remoteSecrets";
 import { checkControlPlaneVersions, checkRemoteVersions } from "./checks/versions";
 import { checkInjectionWebhook, checkNoValidatingWebhooks, checkValidatingWebhooks, type WebhookTarget } from "./checks/webhooks";
 import type { ClusterReader } from "./kube/clusterReader";
 import * as names from "./names";
-import { fail } from "./result";
-import type { StackOutputs } from "./stackOutputs";
+import { gatewayCheck, helloworldCheck, readerFor, samplePodChecks, workloadGateways, type HelloProbe } from "./planParts";
+import type { MeshOutputs, OperatorOutputs, VerifyTarget } from "./stackOutputs";
 
-/** GETs the helloworld URL until `enough` says so (or a fixed number of times). */
-export type HelloProbe = (url: string, enough: (answers: readonly HelloAnswer[]) => boolean) => Promise<HelloAnswer[]>;
+export type { HelloProbe } from "./planParts";
 
 export interface PlanInput {
-  config: MeshConfig;
-  outputs: StackOutputs;
-  /** A reader per cluster, by mesh name. */
+  /** The stack's config and outputs, of one kind. */
+  target: VerifyTarget;
+  /** A reader per cluster, by mesh name: those of `clustersToRead`. */
   readers: ReadonlyMap<string, ClusterReader>;
   probeHelloworld: HelloProbe;
 }
 
-function readerFor(input: PlanInput, cluster: string): ClusterReader {
-  const reader = input.readers.get(cluster);
-  if (reader === undefined) throw new Error(`no reader for cluster ${cluster}`);
-  return reader;
+/**
+ * The clusters a stack owns, with the kubeconfig context of each: the only ones `npm run verify` reads. An admin
+ * stack's are the team's remote clusters; the external cluster's context may not even be in the admin's kubeconfig.
+ */
+export function clustersToRead(settings: StackSettings): ClusterRef[] {
+  if (settings.kind === "admin") return workloadClusters(settings.document).map(({ cluster }) => ({ name: cluster.name, context: cluster.context }));
+  return [settings.external, ...allRemotes(settings)].map(({ name, context }) => ({ name, context }));
 }
 
-function webhookTarget(input: PlanInput): WebhookTarget {
+/** A whole mesh or an operator stack: the control plane's config, with the outputs of either. */
+interface ControlPlaneInput {
+  config: StackMeshConfig;
+  outputs: MeshOutputs | OperatorOutputs;
+  readers: ReadonlyMap<string, ClusterReader>;
+  probeHelloworld: HelloProbe;
+}
+
+/** Whether the stack also deployed the mesh admins' part (ingress and egress gateways, samples): a whole mesh only. */
+const hasWorkloads = (input: ControlPlaneInput): boolean => input.config.kind === "mesh";
+
+function webhookTarget(input: ControlPlaneInput): WebhookTarget {
   return input.config.exposure.mode === "hostname"
     ? { mode: "hostname", address: input.outputs.EXTERNAL_ISTIOD_ADDR }
     : { mode: "loadBalancer", namespace: input.config.namespace };
 }
 
-function gatewayCheck(cluster: string, reader: ClusterReader, expected: GatewayExpectation): Check {
-  return {
-    cluster,
-    name: `gateway ${expected.namespace}/${expected.name}`,
-    attempt: async () => {
-      const [deployment, service] = await Promise.all([
-        reader.readDeployment(expected.namespace, expected.name),
-        expected.loadBalancer ? reader.readService(expected.namespace, expected.name) : Promise.resolve(undefined),
-      ]);
-      return checkGateway(deployment, service, expected);
-    },
-  };
-}
-
 /** The guide's "Set up a gateway in the external cluster" and "Set up the control plane" confirmations. */
-function externalChecks(input: PlanInput): Check[] {
+function externalChecks(input: ControlPlaneInput): Check[] {
   const { config: cfg, outputs } = input;
   const cluster = cfg.external.name;
-  const reader = readerFor(input, cluster);
+  const reader = readerFor(input.readers, cluster);
   const podsReady = (namespace: string, app: string): Check => ({
     cluster,
     name: `${app} pods ready in ${namespace}`,
@@ -108,31 +115,26 @@ function externalChecks(input: PlanInput): Check[] {
   ];
 }
 
-function gatewaysOf(input: PlanInput, remote: RemoteCluster): GatewayExpectation[] {
+/**
+ * The gateways in a remote's control plane namespace: the east-west gateway (the operator's) and, in a whole mesh,
+ * the mesh admins' ingress and egress gateways. An operator stack leaves the latter to admin stacks, whatever its
+ * config says.
+ */
+function gatewaysOf(input: ControlPlaneInput, remote: RemoteCluster): GatewayExpectation[] {
   const ns = input.config.namespace;
-  const recorded = input.outputs.remotes[remote.name]?.ingressGatewayAddress;
+  const { outputs } = input;
+  const recorded = outputs.stackKind === "mesh" ? outputs.remotes[remote.name]?.ingressGatewayAddress : undefined;
   return [
-    ...(remote.gateways.ingress
-      ? [
-          {
-            namespace: ns,
-            name: names.INGRESS_GATEWAY,
-            loadBalancer: true,
-            ...(recorded ? { recordedAddress: { output: `remotes.${remote.name}.ingressGatewayAddress`, address: recorded } } : {}),
-          },
-        ]
-      : []),
-    // ClusterIP by design: traffic leaves the mesh from inside the cluster.
-    ...(remote.gateways.egress ? [{ namespace: ns, name: names.EGRESS_GATEWAY, loadBalancer: false }] : []),
+    ...(hasWorkloads(input) ? workloadGateways(remote.name, ns, remote.gateways, recorded) : []),
     ...(input.config.eastWestGateways ? [{ namespace: ns, name: names.EASTWEST_GATEWAY, loadBalancer: true }] : []),
   ];
 }
 
 /** The guide's "Set up the remote config cluster", "Adding clusters", gateways and samples confirmations. */
-function remoteChecks(input: PlanInput, remote: RemoteCluster): Check[] {
+function remoteChecks(input: ControlPlaneInput, remote: RemoteCluster): Check[] {
   const { config: cfg } = input;
   const cluster = remote.name;
-  const reader = readerFor(input, cluster);
+  const reader = readerFor(input.readers, cluster);
   const isConfig = remote === cfg.configCluster;
   const webhooks = names.webhookConfigNames(cfg.namespace);
   const target = webhookTarget(input);
@@ -163,15 +165,7 @@ function remoteChecks(input: PlanInput, remote: RemoteCluster): Check[] {
     ...gatewaysOf(input, remote).map((g) => gatewayCheck(cluster, reader, g)),
     remoteVersionCheck(input, remote, reader),
   ];
-  if (cfg.samples) {
-    const version: names.HelloworldVersion = isConfig ? "v1" : "v2";
-    const samplePods = (label: string, labels: Record<string, string>): Check => ({
-      cluster,
-      name: `sample pods ${label} running with sidecar`,
-      attempt: async () => checkInjectedPodsReady(await reader.listPods(names.SAMPLE_NAMESPACE), { namespace: names.SAMPLE_NAMESPACE, labels }),
-    });
-    checks.push(samplePods(`helloworld-${version}`, { app: "helloworld", version }), samplePods("sleep", { app: "sleep" }));
-  }
+  if (hasWorkloads(input) && cfg.samples) checks.push(...samplePodChecks(cluster, reader, isConfig ? "v1" : "v2"));
   return checks;
 }
 
@@ -179,7 +173,7 @@ function remoteChecks(input: PlanInput, remote: RemoteCluster): Check[] {
  * The versions a remote runs: its charts at its own version (its `istioVersion`, else istio.version), its gateway
  * proxies within Istio's skew of the control plane, and on the config cluster the CRDs at the control plane's.
  */
-function remoteVersionCheck(input: PlanInput, remote: RemoteCluster, reader: ClusterReader): Check {
+function remoteVersionCheck(input: ControlPlaneInput, remote: RemoteCluster, reader: ClusterReader): Check {
   const { config: cfg } = input;
   const isConfig = remote === cfg.configCluster;
   const charts = remote.chart.version;
@@ -203,30 +197,28 @@ function remoteVersionCheck(input: PlanInput, remote: RemoteCluster, reader: Clu
 }
 
 /** `curl http://$GATEWAY_URL/hello` until every deployed version answered. */
-function helloworldCheck(input: PlanInput): Check {
+function meshHelloworldCheck(input: ControlPlaneInput & { outputs: MeshOutputs }): Check {
   const { config: cfg, outputs } = input;
   const expected: ExpectedVersion[] = [
     { version: "v1", clusters: [cfg.configCluster.name] },
     ...(cfg.remotes.length > 0 ? [{ version: "v2", clusters: cfg.remotes.map((r) => r.name) }] : []),
   ];
-  const versions = expected.map((e) => e.version);
-  const ingress = outputs.remotes[cfg.configCluster.name]?.ingressGatewayAddress;
-  const url = outputs.helloworldUrl ?? (ingress ? `http://${ingress}/hello` : undefined);
-  return {
-    cluster: cfg.configCluster.name,
-    name: `GET /hello through the ingress gateway answers ${versions.join(", ")}`,
-    attempt: async () => {
-      if (url === undefined) return fail("the stack has no helloworldUrl output (is the config cluster's ingress gateway enabled?)");
-      const answers = await input.probeHelloworld(url, (soFar) => checkHelloworldVersions(soFar, expected, url).ok);
-      return checkHelloworldVersions(answers, expected, url);
-    },
-  };
+  const ingressGatewayAddress = outputs.remotes[cfg.configCluster.name]?.ingressGatewayAddress;
+  return helloworldCheck(cfg.configCluster.name, { helloworldUrl: outputs.helloworldUrl, ingressGatewayAddress }, expected, input.probeHelloworld);
 }
 
-export function planChecks(input: PlanInput): Check[] {
+/** A whole mesh's or an operator stack's checks: the external cluster's, then each remote's. */
+function controlPlaneChecks(input: ControlPlaneInput): Check[] {
+  const { outputs } = input;
   return [
     ...externalChecks(input),
     ...allRemotes(input.config).flatMap((remote) => remoteChecks(input, remote)),
-    ...(input.config.samples ? [helloworldCheck(input)] : []),
+    ...(outputs.stackKind === "mesh" && hasWorkloads(input) && input.config.samples ? [meshHelloworldCheck({ ...input, outputs })] : []),
   ];
+}
+
+export function planChecks(input: PlanInput): Check[] {
+  const { target, readers, probeHelloworld } = input;
+  if (target.kind === "admin") return adminChecks({ config: target.config, outputs: target.outputs, readers, probeHelloworld });
+  return controlPlaneChecks({ config: target.config, outputs: target.outputs, readers, probeHelloworld });
 }

@@ -1,10 +1,11 @@
 /**
- * The stack's mesh config, read from its stack file and validated exactly as `pulumi up` does.
- * Secret values cannot be decrypted here and are not needed: checks only use names, contexts and modes.
+ * The stack's settings, read from its stack file and validated exactly as `pulumi up` does: a whole mesh's, a mesh
+ * operator's or a mesh admins' (`stackKind`). Secret values cannot be decrypted here and are not needed: checks only
+ * use names, contexts and modes.
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { formatProblems, validateStackConfig, type StackMeshConfig } from "../infra/config/validate";
+import { formatProblems, validateStackConfig, type StackSettings } from "../infra/config/validate";
 import { readProjectName, readStackConfig } from "../render/stackFile";
 import { UsageError } from "./usageError";
 
@@ -16,7 +17,7 @@ export interface StackConfigRequest {
 }
 
 /** @throws UsageError when the stack file is missing or invalid */
-export function loadStackMeshConfig(req: StackConfigRequest): StackMeshConfig {
+export function loadStackSettings(req: StackConfigRequest): StackSettings {
   const file = req.configFile ?? path.join(req.projectDir, `Pulumi.${req.stack}.yaml`);
   const source = req.configFile ?? `Pulumi.${req.stack}.yaml`;
   if (!existsSync(file)) throw new UsageError(`no stack file ${file} (pass --config-file, or check --stack)`);
@@ -30,6 +31,5 @@ export function loadStackMeshConfig(req: StackConfigRequest): StackMeshConfig {
   }
   const result = validateStackConfig(stackConfig.config, stackConfig.secretKeys, project, source);
   if (!result.ok) throw new UsageError(`invalid stack configuration:\n  ${formatProblems(source, result.problems).join("\n  ")}`);
-  if (result.config.kind === "admin") throw new UsageError(`${source}: verify does not check admin stacks yet`);
   return result.config;
 }

@@ -1,14 +1,20 @@
 /**
  * The stack's outputs (`StackOutputs` in infra/program.ts) as `pulumi stack output --json` prints them, checked
  * against the stack config: verifying a config that was never deployed would only report confusing failures.
+ *
+ * Each kind of stack has its own outputs, told apart by the output `stackKind`: none for a whole mesh, "operator"
+ * (infra/program.ts `OperatorStackOutputs`) or "admin" (infra/adminProgram.ts `AdminStackOutputs`).
  */
 import { z } from "zod";
-import { allRemotes } from "../package/config/model";
-import { formatPath, type StackMeshConfig } from "../infra/config/validate";
+import { allRemotes, type RemoteCluster } from "../package/config/model";
+import { workloadClusters } from "../package/config/workloads";
+import { formatPath, type StackMeshConfig, type StackSettings, type StackWorkloadsConfig } from "../infra/config/validate";
 import { UsageError } from "./usageError";
 
+const role = z.enum(["config", "remote"]);
+
 const remoteOutputsSchema = z.object({
-  role: z.enum(["config", "remote"]),
+  role,
   network: z.string(),
   injectionUrl: z.string(),
   // An undefined Output is printed as null (or left out).
@@ -17,15 +23,58 @@ const remoteOutputsSchema = z.object({
   ingressGatewayAddress: z.string().nullish(),
 });
 
-const stackOutputsSchema = z.object({
+const meshOutputsSchema = z.object({
   EXTERNAL_ISTIOD_ADDR: z.string().min(1),
   controlPlaneLoadBalancer: z.string().nullish(),
   remotes: z.record(z.string(), remoteOutputsSchema),
   helloworldUrl: z.string().nullish(),
 });
 
-export type StackOutputs = z.output<typeof stackOutputsSchema>;
+/** A remote cluster as the operator serves it (`ServedRemoteCluster`): no gateways of the mesh admins. */
+const servedRemoteOutputsSchema = z.object({
+  role,
+  network: z.string(),
+  namespace: z.string().min(1),
+  istioVersion: z.string(),
+  injectionUrl: z.string(),
+  validationUrl: z.string().nullish(),
+  remoteSecretName: z.string().min(1),
+});
+
+const operatorOutputsSchema = z.object({
+  stackKind: z.literal("operator"),
+  EXTERNAL_ISTIOD_ADDR: z.string().min(1),
+  controlPlaneLoadBalancer: z.string().nullish(),
+  externalCluster: z.string().min(1),
+  remotes: z.record(z.string(), servedRemoteOutputsSchema),
+});
+
+/** One of a mesh admins' clusters (`WorkloadClusterInfo`): where its gateways run, from the operator stack. */
+const workloadRemoteOutputsSchema = z.object({
+  role,
+  namespace: z.string().min(1),
+  istioVersion: z.string(),
+  ingressGatewayAddress: z.string().nullish(),
+});
+
+const adminOutputsSchema = z.object({
+  stackKind: z.literal("admin"),
+  operatorStack: z.string().min(1),
+  /** Copied from the operator stack when the admin stack was deployed. */
+  EXTERNAL_ISTIOD_ADDR: z.string().min(1),
+  remotes: z.record(z.string(), workloadRemoteOutputsSchema),
+  helloworldUrl: z.string().nullish(),
+});
+
+export type MeshOutputs = z.output<typeof meshOutputsSchema> & { stackKind: "mesh" };
+export type OperatorOutputs = z.output<typeof operatorOutputsSchema>;
+export type AdminOutputs = z.output<typeof adminOutputsSchema>;
 export type RemoteOutputs = z.output<typeof remoteOutputsSchema>;
+/** The outputs of any kind of stack, by their `stackKind` ("mesh" when the output is absent, as the program exports it). */
+export type StackOutputs = MeshOutputs | OperatorOutputs | AdminOutputs;
+export type StackKind = StackOutputs["stackKind"];
+
+const KIND_TEXT: Record<StackKind, string> = { mesh: "a whole mesh's", operator: "a mesh operator's", admin: "a mesh admins'" };
 
 /** @throws UsageError on anything but the outputs of this program */
 export function parseStackOutputs(text: string, source: string): StackOutputs {
@@ -35,28 +84,126 @@ export function parseStackOutputs(text: string, source: string): StackOutputs {
   } catch (err) {
     throw new UsageError(`stack outputs from ${source} are not JSON (${(err as Error).message}); expected the output of \`pulumi stack output --json\``);
   }
-  const parsed = stackOutputsSchema.safeParse(json);
+  const stackKind = typeof json === "object" && json !== null && "stackKind" in json ? json.stackKind : undefined;
+  if (stackKind !== undefined && stackKind !== "operator" && stackKind !== "admin") {
+    throw new UsageError(
+      `stack outputs from ${source} are not those of this program: stackKind is ${JSON.stringify(stackKind)}, expected "operator", "admin" or none (a whole mesh)`,
+    );
+  }
+  const schema = stackKind === "operator" ? operatorOutputsSchema : stackKind === "admin" ? adminOutputsSchema : meshOutputsSchema;
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${formatPath(i.path) || "(root)"}: ${i.message}`);
-    throw new UsageError(`stack outputs from ${source} are not those of this program:\n${problems.join("\n")}`);
+    const kind = stackKind === undefined ? "" : ` (${KIND_TEXT[stackKind]} stack, by their stackKind)`;
+    throw new UsageError(`stack outputs from ${source} are not those of this program${kind}:\n${problems.join("\n")}`);
   }
-  return parsed.data;
+  return stackKind === undefined ? { ...(parsed.data as z.output<typeof meshOutputsSchema>), stackKind: "mesh" } : (parsed.data as StackOutputs);
 }
 
-/** @throws UsageError when the outputs describe another deployment than the config (config changed since `pulumi up`) */
-export function assertOutputsMatchConfig(cfg: StackMeshConfig, outputs: StackOutputs, source: string): void {
+/** What `npm run verify` checks: a stack's config with the outputs of its last `pulumi up`, of the same kind. */
+export type VerifyTarget =
+  | { kind: "mesh"; config: StackMeshConfig; outputs: MeshOutputs }
+  | { kind: "operator"; config: StackMeshConfig; outputs: OperatorOutputs }
+  | { kind: "admin"; config: StackWorkloadsConfig; outputs: AdminOutputs };
+
+function addressProblems(cfg: StackMeshConfig, outputs: MeshOutputs | OperatorOutputs): string[] {
+  return cfg.exposure.mode === "hostname" && outputs.EXTERNAL_ISTIOD_ADDR !== cfg.exposure.hostname
+    ? [`EXTERNAL_ISTIOD_ADDR is ${outputs.EXTERNAL_ISTIOD_ADDR}, but the config's exposure.hostname is ${cfg.exposure.hostname}`]
+    : [];
+}
+
+/** Each remote of the config in the outputs, on its network; `more` adds what else one kind's outputs say of it. */
+function remoteProblems<R extends { network: string }>(
+  cfg: StackMeshConfig,
+  remotes: Readonly<Record<string, R>>,
+  more: (remote: RemoteCluster, out: R) => string[] = () => [],
+): string[] {
+  return allRemotes(cfg).flatMap((remote) => {
+    const out = remotes[remote.name];
+    if (out === undefined) return [`remotes has no cluster ${remote.name}`];
+    return [...(out.network !== remote.network ? [`remotes.${remote.name}.network is ${out.network}, but the config says ${remote.network}`] : []), ...more(remote, out)];
+  });
+}
+
+/** Clusters in the outputs that the config does not list: removed from the config since the last `pulumi up`. */
+function extraClusters(outputs: { remotes: Record<string, unknown> }, listed: readonly string[]): string[] {
+  return Object.keys(outputs.remotes)
+    .filter((name) => !listed.includes(name))
+    .map((name) => `remotes has cluster ${name}, which the config does not list`);
+}
+
+const ROLE_PLACE: Record<string, string> = { config: "clusters.config", remote: "clusters.remotes" };
+
+/** A cluster deployed as the config cluster and now listed as a further remote, or the other way round. */
+function roleProblem(name: string, actual: string, expected: string): string[] {
+  return actual === expected ? [] : [`remotes.${name}.role is ${actual}, but the config lists ${name} under ${ROLE_PLACE[expected] ?? expected}`];
+}
+
+/** A whole mesh's outputs against its config (as before operator and admin stacks). */
+function meshProblems(cfg: StackMeshConfig, outputs: MeshOutputs): string[] {
+  return [...addressProblems(cfg, outputs), ...remoteProblems(cfg, outputs.remotes)];
+}
+
+function operatorProblems(cfg: StackMeshConfig, outputs: OperatorOutputs): string[] {
+  return [
+    ...addressProblems(cfg, outputs),
+    ...(outputs.externalCluster !== cfg.external.name
+      ? [`externalCluster is ${outputs.externalCluster}, but the config's clusters.external.name is ${cfg.external.name}`]
+      : []),
+    ...remoteProblems(cfg, outputs.remotes, (remote, out) => [
+      ...roleProblem(remote.name, out.role, remote === cfg.configCluster ? "config" : "remote"),
+      ...(out.namespace !== cfg.namespace
+        ? [`remotes.${remote.name}.namespace is ${out.namespace}, but the config's mesh.controlPlaneNamespace is ${cfg.namespace}`]
+        : []),
+    ]),
+    ...extraClusters(outputs, allRemotes(cfg).map((r) => r.name)),
+  ];
+}
+
+function adminProblems(cfg: StackWorkloadsConfig, outputs: AdminOutputs): string[] {
   const problems: string[] = [];
-  if (cfg.exposure.mode === "hostname" && outputs.EXTERNAL_ISTIOD_ADDR !== cfg.exposure.hostname) {
-    problems.push(`EXTERNAL_ISTIOD_ADDR is ${outputs.EXTERNAL_ISTIOD_ADDR}, but the config's exposure.hostname is ${cfg.exposure.hostname}`);
+  if (outputs.operatorStack !== cfg.operatorStack) {
+    problems.push(`operatorStack is ${outputs.operatorStack}, but the config's operatorStack is ${cfg.operatorStack}`);
   }
-  for (const remote of allRemotes(cfg)) {
-    const out = outputs.remotes[remote.name];
-    if (out === undefined) problems.push(`remotes has no cluster ${remote.name}`);
-    else if (out.network !== remote.network) problems.push(`remotes.${remote.name}.network is ${out.network}, but the config says ${remote.network}`);
+  const placed = workloadClusters(cfg.document);
+  for (const { cluster, role } of placed) {
+    const out = outputs.remotes[cluster.name];
+    if (out === undefined) problems.push(`remotes has no cluster ${cluster.name}`);
+    else problems.push(...roleProblem(cluster.name, out.role, role));
+  }
+  problems.push(...extraClusters(outputs, placed.map((p) => p.cluster.name)));
+  return problems;
+}
+
+/**
+ * Pairs the config with outputs of the same kind of stack.
+ * @throws UsageError when the outputs are another kind of stack's, or describe another deployment than the config
+ * (config changed since `pulumi up`)
+ */
+export function matchOutputsToConfig(settings: StackSettings, outputs: StackOutputs, source: string): VerifyTarget {
+  if (outputs.stackKind !== settings.kind) {
+    const theirs = outputs.stackKind === "mesh" ? "have no stackKind output (a whole mesh's)" : `have stackKind ${outputs.stackKind} (${KIND_TEXT[outputs.stackKind]} stack)`;
+    throw new UsageError(
+      `the stack outputs (${source}) ${theirs}, but ${settings.source} is ${KIND_TEXT[settings.kind]} stack (stackKind: ${settings.kind}): ` +
+        "are they the outputs of another stack? Pass this stack's outputs, or run `pulumi up` first",
+    );
+  }
+  let target: VerifyTarget;
+  let problems: string[];
+  if (settings.kind === "admin") {
+    target = { kind: "admin", config: settings, outputs: outputs as AdminOutputs };
+    problems = adminProblems(settings, target.outputs);
+  } else if (settings.kind === "operator") {
+    target = { kind: "operator", config: settings, outputs: outputs as OperatorOutputs };
+    problems = operatorProblems(settings, target.outputs);
+  } else {
+    target = { kind: "mesh", config: settings, outputs: outputs as MeshOutputs };
+    problems = meshProblems(settings, target.outputs);
   }
   if (problems.length > 0) {
     throw new UsageError(
-      `the stack outputs (${source}) do not match ${cfg.source}; run \`pulumi up\` first:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+      `the stack outputs (${source}) do not match ${settings.source}; run \`pulumi up\` first:\n${problems.map((p) => `  ${p}`).join("\n")}`,
     );
   }
+  return target;
 }

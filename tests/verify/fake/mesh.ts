@@ -3,6 +3,11 @@
  * config cluster `cluster1` on network1 and a further remote `cluster2` on network2, gateways, samples): the fake
  * API server and helloworld, and the stack file, outputs and kubeconfig that point the command at them.
  * Tests break one thing in `clusters` and run the command.
+ *
+ * The same mesh can be deployed by two stacks instead of one (README: Operator and admin stacks): a mesh operator's
+ * (`OPERATOR_STACK_FILE`, everything but the ingress and egress gateways and the samples) and a mesh admins'
+ * (`ADMIN_STACK_FILE`, those, on cluster1 and cluster2). `startFakeMesh("operator" | "admin")` points the command at
+ * one of them; the admin's kubeconfig has no context for the external cluster, as on an admin's machine.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,6 +60,100 @@ export const STACK_FILE = `config:
   istio-mesh:samples: true
 `;
 
+/** The mesh operator's half of STACK_FILE. */
+export const OPERATOR_STACK_FILE = `config:
+  istio-mesh:stackKind: operator
+  istio-mesh:istio:
+    version: "${ISTIO_VERSION}"
+  istio-mesh:mesh:
+    id: mesh1
+    controlPlaneNamespace: ${NS}
+  istio-mesh:clusters:
+    external:
+      name: external
+      context: ctx-external
+    config:
+      name: cluster1
+      context: ctx-cluster1
+      apiServer: https://198.51.100.1:6443
+      network: network1
+    remotes:
+      - name: cluster2
+        context: ctx-cluster2
+        apiServer: https://198.51.100.2:6443
+        network: network2
+  istio-mesh:exposure:
+    mode: hostname
+    hostname: ${ADDR}
+    tls:
+      secretName: istiod-tls
+`;
+
+export const OPERATOR_STACK = "test-operator";
+
+/** The mesh admins' half of STACK_FILE: the gateways and samples on both remote clusters. */
+export const ADMIN_STACK_FILE = `config:
+  istio-mesh:stackKind: admin
+  istio-mesh:operatorStack: ${OPERATOR_STACK}
+  istio-mesh:clusters:
+    config:
+      name: cluster1
+      context: ctx-cluster1
+      gateways:
+        ingress: true
+        egress: true
+    remotes:
+      - name: cluster2
+        context: ctx-cluster2
+  istio-mesh:samples: true
+`;
+
+export type FakeStackKind = "mesh" | "operator" | "admin";
+
+export const STACK_FILES: Record<FakeStackKind, string> = { mesh: STACK_FILE, operator: OPERATOR_STACK_FILE, admin: ADMIN_STACK_FILE };
+
+const CONTROL_PLANE_REVISION = "3f9c2a7e51d04b86";
+
+/** The operator stack's outputs (infra/program.ts `OperatorStackOutputs`) after `pulumi up` of OPERATOR_STACK_FILE. */
+function operatorOutputs() {
+  const served = (role: string, name: string, network: string) => ({
+    role,
+    network,
+    namespace: NS,
+    istioVersion: ISTIO_VERSION,
+    injectionUrl: `https://${ADDR}:15017/inject/cluster/${name}/net/${network}`,
+    ...(role === "config" ? { validationUrl: `https://${ADDR}:15017/validate` } : {}),
+    remoteSecretName: role === "config" ? "istio-kubeconfig" : `istio-remote-secret-${name}`,
+    controlPlaneRevision: CONTROL_PLANE_REVISION,
+  });
+  return {
+    stackKind: "operator",
+    EXTERNAL_ISTIOD_ADDR: ADDR,
+    controlPlaneLoadBalancer: CONTROL_PLANE_LB,
+    externalCluster: "external",
+    remotes: { cluster1: served("config", "cluster1", "network1"), cluster2: served("remote", "cluster2", "network2") },
+    deployedConfig: { stackKind: "operator", controlPlaneNamespace: NS, exposureMode: "hostname" },
+  };
+}
+
+/** The admin stack's outputs (infra/adminProgram.ts `AdminStackOutputs`) after `pulumi up` of ADMIN_STACK_FILE. */
+function adminOutputs(helloworldUrl: string) {
+  const cluster = (role: string) => ({ role, namespace: NS, istioVersion: ISTIO_VERSION, controlPlaneRevision: CONTROL_PLANE_REVISION });
+  return {
+    stackKind: "admin",
+    operatorStack: OPERATOR_STACK,
+    EXTERNAL_ISTIOD_ADDR: ADDR,
+    remotes: { cluster1: { ...cluster("config"), ingressGatewayAddress: CLUSTER1_INGRESS_LB }, cluster2: cluster("remote") },
+    helloworldUrl,
+    deployedConfig: { stackKind: "admin", operatorStack: OPERATOR_STACK },
+  };
+}
+
+/** The outputs of `kind`'s stack. */
+export function stackOutputs(kind: FakeStackKind, helloworldUrl: string): Record<string, unknown> {
+  return kind === "operator" ? operatorOutputs() : kind === "admin" ? adminOutputs(helloworldUrl) : outputs(helloworldUrl);
+}
+
 function outputs(helloworldUrl: string) {
   return {
     EXTERNAL_ISTIOD_ADDR: ADDR,
@@ -79,15 +178,15 @@ function outputs(helloworldUrl: string) {
   };
 }
 
-function kubeconfig(apiUrl: string): string {
-  const clusters = ["external", "cluster1", "cluster2"];
+/** Contexts for `clusters` (all three by default), each pointing at its prefix of the fake API server. */
+function kubeconfig(apiUrl: string, clusters: readonly string[] = ["external", "cluster1", "cluster2"]): string {
   return JSON.stringify({
     apiVersion: "v1",
     kind: "Config",
     clusters: clusters.map((name) => ({ name, cluster: { server: `${apiUrl}/${name}`, "insecure-skip-tls-verify": true } })),
     users: [{ name: "tester", user: { token: "fake-token" } }],
     contexts: clusters.map((name) => ({ name: `ctx-${name}`, context: { cluster: name, user: "tester" } })),
-    "current-context": "ctx-external",
+    "current-context": `ctx-${clusters[0] ?? "none"}`,
   });
 }
 
@@ -157,7 +256,8 @@ function remoteCluster(name: string, network: string, version: "v1" | "v2", gate
   return c;
 }
 
-function healthyClusters(): Map<string, FakeCluster> {
+/** The clusters of the healthy mesh, by name (what `startFakeMesh` serves). */
+export function healthyClusters(): Map<string, FakeCluster> {
   const cluster1 = remoteCluster("cluster1", "network1", "v1", ["istio-ingressgateway", "istio-egressgateway", "istio-eastwestgateway"]);
   cluster1.validatingWebhookConfigurations.push(
     validatorConfig(`istio-validator-${NS}`, { url: `https://${ADDR}:15017/validate` }, chartLabels),
@@ -195,15 +295,19 @@ export interface FakeMesh {
 
 export const TEST_TIMING = ["--timeout", "0.4", "--interval", "0.05"];
 
-export async function startFakeMesh(): Promise<FakeMesh> {
+/**
+ * The healthy mesh, and the files of `kind`'s stack (default: the whole mesh). An admin's kubeconfig knows only
+ * the team's clusters.
+ */
+export async function startFakeMesh(kind: FakeStackKind = "mesh"): Promise<FakeMesh> {
   const clusters = healthyClusters();
   const api = await startFakeKubeApi(clusters);
   const helloworld = await startFakeHelloworld(["v1", "v2"]);
   const dir = mkdtempSync(path.join(tmpdir(), "verify-test-"));
   const files = { stack: path.join(dir, "Pulumi.test.yaml"), outputs: path.join(dir, "outputs.json"), kubeconfig: path.join(dir, "kubeconfig") };
-  writeFileSync(files.stack, STACK_FILE);
-  writeFileSync(files.outputs, JSON.stringify(outputs(helloworld.url), null, 2));
-  writeFileSync(files.kubeconfig, kubeconfig(api.url));
+  writeFileSync(files.stack, STACK_FILES[kind]);
+  writeFileSync(files.outputs, JSON.stringify(stackOutputs(kind, helloworld.url), null, 2));
+  writeFileSync(files.kubeconfig, kubeconfig(api.url, kind === "admin" ? ["cluster1", "cluster2"] : undefined));
 
   const run = async (extra: string[] = []): Promise<RunResult> => {
     let stdout = "";
