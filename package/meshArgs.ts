@@ -344,6 +344,8 @@ export interface WorkloadCharts {
 export interface ServedRemoteClusterInput {
   /** config or remote: must match where the cluster is listed in `clusters`. */
   role: pulumi.Input<string>;
+  /** The cluster's network (reported in `MeshWorkloads.clusters`). */
+  network: pulumi.Input<string>;
   /** The control plane namespace in this cluster. */
   namespace: pulumi.Input<string>;
   /** The Istio release of this cluster's charts. */
@@ -376,6 +378,8 @@ export interface MeshWorkloadsArgs {
 export interface WorkloadClusterInfo {
   /** config (the config cluster) or remote. */
   role: RemoteClusterRole;
+  /** The cluster's network (from the control plane). */
+  network: pulumi.Output<string>;
   /** The control plane namespace in this cluster, where the gateways run (from the control plane). */
   namespace: pulumi.Output<string>;
   /** The Istio release of the gateway charts and samples (from the control plane). */

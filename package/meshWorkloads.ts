@@ -20,6 +20,7 @@ export const WORKLOADS_TYPE = typeToken(WORKLOADS_COMPONENT);
 /** A served cluster's values, plain. */
 interface Served {
   role: string;
+  network: string;
   namespace: string;
   istioVersion: string;
   controlPlaneRevision: string;
@@ -47,6 +48,7 @@ export function servedCluster<T extends { role: unknown }>(remotes: Readonly<Rec
 
 /** A served cluster's values as the workloads take them, and what they wait for. */
 interface ServedValues {
+  network: pulumi.Output<string>;
   namespace: pulumi.Output<string>;
   istioVersion: pulumi.Output<string>;
   controlPlaneRevision: pulumi.Output<string>;
@@ -80,6 +82,7 @@ function servedValues(remotes: ControlPlaneReference["remotes"], name: string, r
   }
   const controlPlaneRevision = field("controlPlaneRevision");
   return {
+    network: field("network"),
     namespace: field("namespace"),
     istioVersion: field("istioVersion"),
     controlPlaneRevision,
@@ -158,6 +161,7 @@ export class MeshWorkloads extends pulumi.ComponentResource {
         if (role === RemoteClusterRole.Config) configIngress = ingress;
         clusters[cluster.name] = {
           role,
+          network: served.network,
           namespace: served.namespace,
           istioVersion: served.istioVersion,
           controlPlaneRevision: served.controlPlaneRevision,

@@ -111,7 +111,7 @@ test("ExternalControlPlane refuses the admins' keys, MeshWorkloads the operator'
   ]);
 });
 
-const served = { role: "config", namespace: "external-istiod", istioVersion: "1.28.10", controlPlaneRevision: "r1" };
+const served = { role: "config", network: "network1", namespace: "external-istiod", istioVersion: "1.28.10", controlPlaneRevision: "r1" };
 const team9 = { remotes: [{ name: "cluster9", context: "ctx-9", gateways: { ingress: true } }] };
 
 test("MeshWorkloads refuses a cluster its control plane does not serve: before registering anything when the record is plain", async () => {

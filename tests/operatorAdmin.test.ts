@@ -118,6 +118,7 @@ test("an admin stack's releases and samples take their version and namespace fro
   for (const r of west) assert.equal(r.inputs.version, "1.28.10", r.name);
   assert.deepEqual((apps.outputs.remotes as Record<string, unknown>)["apps-us-east"], {
     role: "remote",
+    network: "network-us-east",
     namespace: "istio-cp-elsewhere",
     istioVersion: "1.27.4",
     controlPlaneRevision: "[unknown]",

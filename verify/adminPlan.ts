@@ -52,7 +52,7 @@ function clusterChecks(input: AdminPlanInput, placement: WorkloadClusterPlacemen
       attempt: async () =>
         checkInjectionWebhook(await reader.readMutatingWebhookConfiguration(webhooks.injection), {
           configName: webhooks.injection,
-          path: names.injectionPathOfCluster(cluster),
+          path: names.injectionPath(cluster, out.network),
           target: operatorWebhookTarget(input.outputs.EXTERNAL_ISTIOD_ADDR, out.namespace),
         }),
     },

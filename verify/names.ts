@@ -37,15 +37,7 @@ const segment = (s: string) => s.replaceAll("/", "--slash--");
 
 /** `/inject/cluster/<cluster>/net/<network>`, with '/' in a segment written as istiod expects it. */
 export function injectionPath(cluster: string, network: string): string {
-  return `${injectionPathOfCluster(cluster)}/${segment(network)}`;
-}
-
-/**
- * `/inject/cluster/<cluster>/net`: what an admin stack knows of a cluster's injection path (its outputs do not carry
- * the network, which is the operator's); every injection path of the cluster extends it.
- */
-export function injectionPathOfCluster(cluster: string): string {
-  return `/inject/cluster/${segment(cluster)}/net`;
+  return `/inject/cluster/${segment(cluster)}/net/${segment(network)}`;
 }
 
 /** Names of the webhook configurations the remote charts render for control plane namespace `ns`. */

@@ -52,6 +52,7 @@ const operatorOutputsSchema = z.object({
 /** One of a mesh admins' clusters (`WorkloadClusterInfo`): where its gateways run, from the operator stack. */
 const workloadRemoteOutputsSchema = z.object({
   role,
+  network: z.string(),
   namespace: z.string().min(1),
   istioVersion: z.string(),
   ingressGatewayAddress: z.string().nullish(),

@@ -18,7 +18,11 @@ export const OPERATOR_STACK = "mesh-operator";
  * The operator's stack config and one admin stack config per team (each a list of cluster names), describing the
  * same mesh as `whole`.
  */
-export function splitStackConfig(whole: Config, teams: readonly (readonly string[])[]): { operator: Config; admins: Config[] } {
+export function splitStackConfig(
+  whole: Config,
+  teams: readonly (readonly string[])[],
+  operatorStack = OPERATOR_STACK,
+): { operator: Config; admins: Config[] } {
   const clusters = whole["istio-mesh:clusters"] as { external: ClusterEntry; config: ClusterEntry; remotes?: ClusterEntry[] };
   const withoutGateways = ({ gateways: _gateways, ...rest }: ClusterEntry) => rest;
   const { "istio-mesh:samples": samples, ...shared } = whole;
@@ -32,7 +36,7 @@ export function splitStackConfig(whole: Config, teams: readonly (readonly string
   const admins = teams.map((team) => ({
     ...(whole["kubernetes:strictMode"] !== undefined ? { "kubernetes:strictMode": whole["kubernetes:strictMode"] } : {}),
     "istio-mesh:stackKind": "admin",
-    "istio-mesh:operatorStack": OPERATOR_STACK,
+    "istio-mesh:operatorStack": operatorStack,
     ...(istio.chartRepository !== undefined ? { "istio-mesh:istio": { chartRepository: istio.chartRepository } } : {}),
     "istio-mesh:clusters": {
       ...(team.includes(clusters.config.name) ? { config: adminEntry(clusters.config) } : {}),

@@ -221,7 +221,17 @@ describe("an admin stack's checks", () => {
     swapped.clusters.get("cluster1")!.mutatingWebhookConfigurations = swapped.clusters.get("cluster2")!.mutatingWebhookConfigurations;
     assert.deepEqual(await webhook(swapped, "cluster1").attempt(), {
       ok: false,
-      reason: "webhook clientConfig.url path is /inject/cluster/cluster2/net/network2, expected /inject/cluster/cluster1/net",
+      reason: "webhook clientConfig.url path is /inject/cluster/cluster2/net/network2, expected /inject/cluster/cluster1/net/network1",
+    });
+    // The operator's outputs put cluster2 on another network than its webhook injects for.
+    const renetworked = plan(
+      target((o) => {
+        o.remotes.cluster2!.network = "network9";
+      }),
+    );
+    assert.deepEqual(await webhook(renetworked, "cluster2").attempt(), {
+      ok: false,
+      reason: "webhook clientConfig.url path is /inject/cluster/cluster2/net/network2, expected /inject/cluster/cluster2/net/network9",
     });
   });
 

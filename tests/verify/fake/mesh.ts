@@ -13,7 +13,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
+import { parse, stringify } from "yaml";
 import { runVerify } from "../../../verify/main";
+import { splitStackConfig } from "../../support/split";
 import { startFakeHelloworld, type FakeHelloworld } from "./helloworld";
 import { emptyCluster, startFakeKubeApi, type FakeCluster, type FakeKubeApi } from "./kubeApi";
 import { deployment, injectorConfig, runningPod, secret, service, validatorConfig } from "./objects";
@@ -60,53 +62,16 @@ export const STACK_FILE = `config:
   istio-mesh:samples: true
 `;
 
-/** The mesh operator's half of STACK_FILE. */
-export const OPERATOR_STACK_FILE = `config:
-  istio-mesh:stackKind: operator
-  istio-mesh:istio:
-    version: "${ISTIO_VERSION}"
-  istio-mesh:mesh:
-    id: mesh1
-    controlPlaneNamespace: ${NS}
-  istio-mesh:clusters:
-    external:
-      name: external
-      context: ctx-external
-    config:
-      name: cluster1
-      context: ctx-cluster1
-      apiServer: https://198.51.100.1:6443
-      network: network1
-    remotes:
-      - name: cluster2
-        context: ctx-cluster2
-        apiServer: https://198.51.100.2:6443
-        network: network2
-  istio-mesh:exposure:
-    mode: hostname
-    hostname: ${ADDR}
-    tls:
-      secretName: istiod-tls
-`;
-
 export const OPERATOR_STACK = "test-operator";
 
+/** STACK_FILE split as a platform team would split it (tests/support/split.ts): both clusters in one admin stack. */
+const split = splitStackConfig((parse(STACK_FILE) as { config: Record<string, unknown> }).config, [["cluster1", "cluster2"]], OPERATOR_STACK);
+
+/** The mesh operator's half of STACK_FILE. */
+export const OPERATOR_STACK_FILE = stringify({ config: split.operator });
+
 /** The mesh admins' half of STACK_FILE: the gateways and samples on both remote clusters. */
-export const ADMIN_STACK_FILE = `config:
-  istio-mesh:stackKind: admin
-  istio-mesh:operatorStack: ${OPERATOR_STACK}
-  istio-mesh:clusters:
-    config:
-      name: cluster1
-      context: ctx-cluster1
-      gateways:
-        ingress: true
-        egress: true
-    remotes:
-      - name: cluster2
-        context: ctx-cluster2
-  istio-mesh:samples: true
-`;
+export const ADMIN_STACK_FILE = stringify({ config: split.admins[0] });
 
 export type FakeStackKind = "mesh" | "operator" | "admin";
 
@@ -138,12 +103,12 @@ function operatorOutputs() {
 
 /** The admin stack's outputs (infra/adminProgram.ts `AdminStackOutputs`) after `pulumi up` of ADMIN_STACK_FILE. */
 function adminOutputs(helloworldUrl: string) {
-  const cluster = (role: string) => ({ role, namespace: NS, istioVersion: ISTIO_VERSION, controlPlaneRevision: CONTROL_PLANE_REVISION });
+  const cluster = (role: string, network: string) => ({ role, network, namespace: NS, istioVersion: ISTIO_VERSION, controlPlaneRevision: CONTROL_PLANE_REVISION });
   return {
     stackKind: "admin",
     operatorStack: OPERATOR_STACK,
     EXTERNAL_ISTIOD_ADDR: ADDR,
-    remotes: { cluster1: { ...cluster("config"), ingressGatewayAddress: CLUSTER1_INGRESS_LB }, cluster2: cluster("remote") },
+    remotes: { cluster1: { ...cluster("config", "network1"), ingressGatewayAddress: CLUSTER1_INGRESS_LB }, cluster2: cluster("remote", "network2") },
     helloworldUrl,
     deployedConfig: { stackKind: "admin", operatorStack: OPERATOR_STACK },
   };
