@@ -1,5 +1,5 @@
 /**
- * Issue 14: the programs in examples/ (the prod mesh from C#, Python and YAML). No .NET or Python Pulumi SDK can be
+ * Issues 14 and 15: the programs in examples/ (the prod mesh from C#, Python and YAML; a mesh admins' program in YAML). No .NET or Python Pulumi SDK can be
  * installed where these tests run, so the C# and Python programs are not compiled here; instead:
  * - the YAML program's arguments are the component's arguments as they are written there: they pass its checks and
  *   give the same mesh as Pulumi.prod.yaml;
@@ -13,8 +13,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
-import { namespaceEntries, validateMeshConfig } from "../infra/config/validate";
-import { validateMeshArgs } from "../package/config/args";
+import { namespaceEntries, validateAdminConfig, validateMeshConfig } from "../infra/config/validate";
+import { validateMeshArgs, validateWorkloadsArgs } from "../package/config/args";
+import { workloadClusters, type WorkloadsDocument } from "../package/config/workloads";
 import { parseStackConfig } from "../render/stackFile";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -96,4 +97,38 @@ test("Python: the generated SDK's names for what the program uses, and the YAML 
 test("the README's C# program is examples/csharp/Program.cs", () => {
   const block = /## Use it from C#, Python, Go or YAML[\s\S]*?```csharp\n([\s\S]*?)```/.exec(read("README.md"))?.[1];
   assert.equal(block, read("examples/csharp/Program.cs"));
+});
+
+const adminProgram = parse(read("examples/yaml-admin/Pulumi.yaml")) as {
+  resources: { operator: { type: string; properties: { name: string } }; workloads: { type: string; properties: Record<string, unknown> } };
+  outputs: Record<string, string>;
+};
+
+test("YAML, a mesh admins' program: MeshWorkloads with an operator stack's outputs, the clusters of Pulumi.prod-apps.yaml", () => {
+  const { operator, workloads } = adminProgram.resources;
+  assert.equal(operator.type, "pulumi:pulumi:StackReference");
+  assert.match(operator.properties.name, /^[^/]+\/istio-mesh\/prod-operator$/);
+  assert.equal(workloads.type.replace(":", ":index:"), "istio-mesh:index:MeshWorkloads");
+  // The control plane comes from the operator stack's outputs, under the names the operator stack exports.
+  const controlPlane = workloads.properties.controlPlane as Record<string, string>;
+  assert.deepEqual(controlPlane, { externalIstiodAddress: '${operator.outputs["EXTERNAL_ISTIOD_ADDR"]}', remotes: '${operator.outputs["remotes"]}' });
+  const component = schema.resources["istio-mesh:index:MeshWorkloads"]!;
+  for (const k of Object.keys(workloads.properties)) assert.ok(k in component.inputProperties, `input ${k}`);
+  for (const ref of Object.values(adminProgram.outputs)) assert.ok((/^\$\{workloads\.(\w+)\}$/.exec(ref)?.[1] ?? "") in component.properties, ref);
+
+  // With the interpolations as the values they stand for, the arguments pass the component's checks...
+  const result = validateWorkloadsArgs({ ...workloads.properties, controlPlane: { externalIstiodAddress: "istiod.mesh.acme.example", remotes: {} } });
+  assert.ok(result.ok, result.ok ? "" : result.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
+  // ...and name the clusters, gateways and samples of the admin stack file.
+  const stack = parseStackConfig(read("Pulumi.prod-apps.yaml"), "istio-mesh", "Pulumi.prod-apps.yaml");
+  const { entries, secretKeys } = namespaceEntries(stack.config, stack.secretKeys, "istio-mesh");
+  const fromStack = validateAdminConfig(entries, secretKeys, "Pulumi.prod-apps.yaml");
+  assert.ok(fromStack.ok && fromStack.config.kind === "admin");
+  // The surfaces' own keys (kubeconfig per cluster, the control plane, the stack's operatorStack) aside.
+  const shared = (doc: WorkloadsDocument) => ({
+    istio: doc.istio,
+    samples: doc.samples,
+    clusters: workloadClusters(doc).map(({ cluster: { name, context, gateways }, role }) => ({ name, context, gateways, role })),
+  });
+  assert.deepEqual(shared(result.document), shared(fromStack.config.document));
 });
