@@ -83,7 +83,7 @@ export function stackKindProblems(previous: { stackKind: string } | undefined, k
   return [
     {
       path: "stackKind",
-      message: `is "${kind}", but the deployed stack is ${KIND_NAMES[previous.stackKind] ?? previous.stackKind} ("${previous.stackKind}"); changing it would delete what the stack deploys now. Keep "${previous.stackKind}", and deploy the new kind as new stacks (README: Operator and admin stacks, "Splitting a deployed mesh")`,
+      message: `is "${kind}", but the deployed stack is ${KIND_NAMES[previous.stackKind] ?? previous.stackKind} ("${previous.stackKind}"); changing it would delete what the stack deploys now. Keep "${previous.stackKind}", and deploy the new kind as new stacks (README: Operator and admin stacks, "A deployed stack keeps its kind")`,
     },
   ];
 }
