@@ -64,7 +64,8 @@ export async function adminProgram(name: string, cfg: StackWorkloadsConfig, prev
 
   const { reference, state } = await readOperatorStack(cfg);
   const operator = `operator stack "${cfg.operatorStack}"`;
-  const refuse = (message: string) => {
+  // Annotated, so that TypeScript narrows `state` after each call.
+  const refuse: (message: string) => never = (message) => {
     throw new ConfigError(formatProblems(cfg.source, [{ path: "operatorStack", message }]));
   };
   if (state.kind === "notOperator") {
@@ -82,11 +83,13 @@ export async function adminProgram(name: string, cfg: StackWorkloadsConfig, prev
     void pulumi.log.warn(`${cfg.source}: operatorStack: ${operator} has no outputs yet, so its values are unknown in this preview; \`pulumi up\` of this stack refuses to run until it has: ${DEPLOY_OPERATOR_FIRST}`);
     controlPlane = { externalIstiodAddress: unknownValue(), remotes: unknownValue() };
   } else {
-    if (state.kind === "outputs") {
-      const served = servedClusters(state.outputs);
-      const problems = served ? servedClusterProblems(cfg.document, served, operator) : [];
-      if (problems.length > 0) throw new ConfigError(formatProblems(cfg.source, problems));
+    const served = servedClusters(state.outputs);
+    // Unknown only in an offline render of another render's outputs; a deployed operator stack has them all.
+    if (served === undefined && !pulumi.runtime.isDryRun()) {
+      refuse(`the outputs of ${operator} lack externalCluster or remotes; deploy it with this version of the program`);
     }
+    const problems = served ? servedClusterProblems(cfg.document, served, operator) : [];
+    if (problems.length > 0) throw new ConfigError(formatProblems(cfg.source, problems));
     controlPlane = {
       externalIstiodAddress: reference.getOutput("EXTERNAL_ISTIOD_ADDR") as pulumi.Output<string>,
       remotes: reference.getOutput("remotes"),

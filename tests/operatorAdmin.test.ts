@@ -216,8 +216,8 @@ test("an admin stack whose operatorStack names a stack that is not an operator's
 test("pulumi up of an admin stack refuses to run while its operator stack has no outputs; a preview warns and goes on", async () => {
   const config: Record<string, string> = {};
   for (const [k, v] of Object.entries(prodApps())) config[k] = typeof v === "string" ? v : JSON.stringify(v);
-  const run = (preview: boolean) =>
-    evaluate({ project: "istio-mesh", stack: "prod-apps", config, secretKeys: [], program: () => program({ source: "Pulumi.prod-apps.yaml" }), preview });
+  const run = (preview: boolean, stackOutputs: Record<string, Record<string, unknown>> = {}) =>
+    evaluate({ project: "istio-mesh", stack: "prod-apps", config, secretKeys: [], program: () => program({ source: "Pulumi.prod-apps.yaml" }), preview, stackOutputs });
   await assert.rejects(run(false), (err: unknown) => {
     const message = String((err as { error?: unknown }).error ?? err);
     assert.match(message, /Pulumi\.prod-apps\.yaml: operatorStack: operator stack "prod-operator" has no outputs: it has not been deployed; deploy the operator stack first/);
@@ -225,6 +225,11 @@ test("pulumi up of an admin stack refuses to run while its operator stack has no
   });
   const previewed = await run(true);
   assert.ok(previewed.registrations.some((r) => r.type === RELEASE), "the preview registers the admin's releases, with unknown values");
+  // Outputs of an operator stack without what admins need: refused on `pulumi up` (a preview may meet unknowns).
+  await assert.rejects(run(false, { "prod-operator": { stackKind: "operator", EXTERNAL_ISTIOD_ADDR: "istiod.mesh.acme.example" } }), (err: unknown) => {
+    assert.match(String((err as { error?: unknown }).error ?? err), /operatorStack: the outputs of operator stack "prod-operator" lack externalCluster or remotes/);
+    return true;
+  });
 });
 
 test("a deployed stack cannot change its kind: the record says what it is", async () => {
