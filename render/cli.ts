@@ -17,6 +17,10 @@ const USAGE =
 const FORMATS = ["tree", "json", "yaml"] as const;
 type Format = (typeof FORMATS)[number];
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+/** The top-level keys of a JSON render (`render/model.ts`). */
+const RENDER_KEYS = ["project", "stack", "resources", "outputs"];
+
 /** A JSON object of stack outputs, or what is wrong with the file given to `--<flag>`. */
 function readOutputsFile(flag: string, file: string): Record<string, unknown> | string {
   let parsed: unknown;
@@ -25,10 +29,10 @@ function readOutputsFile(flag: string, file: string): Record<string, unknown> | 
   } catch (err) {
     return `--${flag} ${file}: ${(err as Error).message}`;
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return `--${flag} ${file}: expected a JSON object of stack outputs (pulumi stack output --json)`;
-  }
-  return parsed as Record<string, unknown>;
+  if (!isObject(parsed)) return `--${flag} ${file}: expected a JSON object of stack outputs (pulumi stack output --json)`;
+  // A whole JSON render of the other stack (`--format json`) has its outputs under `outputs`.
+  if (RENDER_KEYS.every((k) => k in parsed) && isObject(parsed.outputs)) return parsed.outputs;
+  return parsed;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -21,7 +21,7 @@ function render(...args: string[]) {
 
 const isUrnOrNull = (v: unknown) => v === null || (typeof v === "string" && v.startsWith("urn:pulumi:"));
 
-for (const stack of ["dev", "prod"]) {
+for (const stack of ["dev", "prod", "prod-operator", "prod-apps"]) {
   test(`--format json honours the contract (${stack})`, () => {
     const run = render("--stack", stack, "--format", "json");
     assert.equal(run.status, 0, run.stderr);
@@ -44,6 +44,31 @@ for (const stack of ["dev", "prod"]) {
     assert.ok("EXTERNAL_ISTIOD_ADDR" in out.outputs);
   });
 }
+
+test("--operator-outputs: an admin stack takes its operator's outputs, from `pulumi stack output --json` or a JSON render", () => {
+  const operator = render("--stack", "prod-operator", "--format", "json");
+  assert.equal(operator.status, 0, operator.stderr);
+  const wholeRender = path.join(tmp, "operator-render.json");
+  const outputsOnly = path.join(tmp, "operator-outputs.json");
+  writeFileSync(wholeRender, operator.stdout);
+  writeFileSync(outputsOnly, JSON.stringify((JSON.parse(operator.stdout) as Rendered).outputs));
+  const fromOutputs = render("--stack", "prod-apps", "--format", "json", "--operator-outputs", outputsOnly);
+  assert.equal(fromOutputs.status, 0, fromOutputs.stderr);
+  assert.equal(fromOutputs.stderr, "", "no warning: the operator's outputs are known");
+  const releases = (JSON.parse(fromOutputs.stdout) as Rendered).resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+  assert.equal(releases.length, 4);
+  for (const r of releases) assert.equal(r.inputs.version, "1.28.10", r.name);
+  assert.equal(render("--stack", "prod-apps", "--format", "json", "--operator-outputs", wholeRender).stdout, fromOutputs.stdout);
+
+  const without = render("--stack", "prod-apps", "--format", "json");
+  assert.equal(without.status, 0, without.stderr);
+  assert.match(without.stderr, /operator stack "prod-operator" has no outputs yet, so its values are unknown in this preview/);
+  const bad = path.join(tmp, "not-outputs.json");
+  writeFileSync(bad, "[1, 2]");
+  const refused = render("--stack", "prod-apps", "--operator-outputs", bad);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /--operator-outputs .*not-outputs\.json: expected a JSON object of stack outputs/);
+});
 
 test("two renders of a stack are byte-identical", () => {
   const a = render("--stack", "prod", "--format", "json");
