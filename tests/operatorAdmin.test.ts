@@ -11,9 +11,10 @@ import { test } from "node:test";
 import { parse } from "yaml";
 import { program } from "../infra/program";
 import { evaluate } from "../render/evaluate";
-import type { Rendered } from "../render/model";
+import { toRendered, type Rendered } from "../render/model";
 import { topologyConfig } from "../render/topology";
 import { expectRendered, ofType, RELEASE, renderConfig, renderShipped, type RenderInputs } from "./support/render";
+import { liveMocks } from "./support/liveMocks";
 import { OPERATOR_STACK, splitDifference, splitStackConfig } from "./support/split";
 
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
@@ -244,4 +245,43 @@ test("a deployed stack cannot change its kind: the record says what it is", asyn
   const asAdmin = await renderConfig(prodApps(), "prod", { deployedOutputs: deployed });
   assert.equal(asAdmin.ok, false);
   if (!asAdmin.ok) assert.match(asAdmin.problems[0]!, /: stackKind: is "admin", but the deployed stack is a whole mesh/);
+});
+
+/** The operator stack's outputs after `pulumi up` (live mocks: tokens filled, releases deployed), kubeconfig as a secret. */
+async function deployedOperator(overrides: Record<string, unknown> = {}): Promise<Rendered["outputs"]> {
+  const config: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...stackFileConfig("Pulumi.prod-operator.yaml"), ...overrides })) {
+    config[k] = typeof v === "string" ? v : JSON.stringify(v);
+  }
+  config["istio-mesh:kubeconfig"] = "apiVersion: v1\nkind: Config\n";
+  const evaluation = await evaluate({
+    project: "istio-mesh",
+    stack: "prod-operator",
+    config,
+    secretKeys: ["istio-mesh:kubeconfig"],
+    program: () => program({ source: "Pulumi.prod-operator.yaml" }),
+    mocks: liveMocks(),
+    preview: false,
+  });
+  return toRendered(evaluation).outputs;
+}
+
+const revisions = (outputs: Rendered["outputs"]) =>
+  Object.fromEntries(Object.entries(outputs.remotes as Record<string, { controlPlaneRevision: string }>).map(([k, v]) => [k, v.controlPlaneRevision]));
+
+test("the readiness marker: known and not secret once deployed, the same for the same control plane, new when it is redeployed", async () => {
+  const first = await deployedOperator();
+  assert.ok(!JSON.stringify(first).includes("[secret]"), "no output is secret, though the kubeconfig is");
+  const marks = revisions(first);
+  for (const [name, mark] of Object.entries(marks)) assert.match(mark, /^[0-9a-f]{16}$/, name);
+  assert.notEqual(marks["apps-eu-west"], marks["apps-us-east"], "each cluster's own istiod is part of its marker");
+  assert.deepEqual(revisions(await deployedOperator()), marks, "the same control plane, the same marker");
+  // A rotation redeploys the external istiod (its kubeconfig annotation changes): every cluster's marker changes.
+  const rotated = revisions(await deployedOperator({ "istio-mesh:remoteSecretRotation": "2026-12" }));
+  for (const name of Object.keys(marks)) assert.notEqual(rotated[name], marks[name], name);
+  // Only one further remote's istiod redeployed (pinned to another release): its marker changes, the others' do not.
+  const clusters = stackFileConfig("Pulumi.prod-operator.yaml")["istio-mesh:clusters"] as { remotes: Record<string, unknown>[] };
+  const pinned = revisions(await deployedOperator({ "istio-mesh:clusters": { ...clusters, remotes: [{ ...clusters.remotes[0], istioVersion: "1.27.4" }] } }));
+  assert.equal(pinned["apps-eu-west"], marks["apps-eu-west"]);
+  assert.notEqual(pinned["apps-us-east"], marks["apps-us-east"]);
 });
