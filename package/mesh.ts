@@ -203,6 +203,11 @@ export interface ServedCluster {
   remoteSecretName: pulumi.Output<string>;
   injectionUrl: pulumi.Output<string>;
   validationUrl?: pulumi.Output<string>;
+  /**
+   * Everything of the operator's part this cluster's workloads need done, as custom resources (whose outputs resolve
+   * once the engine has created or updated them): the readiness marker waits for them all.
+   */
+  serving: pulumi.CustomResource[];
 }
 
 /** The mesh operator's part: the control plane, every remote cluster's control plane parts, the east-west gateways. */
@@ -225,6 +230,8 @@ export function buildControlPlanePart(
 ): ControlPlanePart {
   const controlPlane = buildControlPlane(cfg, providers, secrets, placement);
   const { configCluster, externalIstiod } = controlPlane;
+  // What every cluster's workloads need of the external cluster: the gateway that exposes istiod, istiod, its routing.
+  const external = [controlPlane.gateway.gateway, externalIstiod.istiod, ...externalIstiod.routing, externalIstiod.configSecret.secret];
   const served: ServedCluster[] = [
     {
       cluster: cfg.configCluster,
@@ -236,6 +243,7 @@ export function buildControlPlanePart(
       remoteSecretName: externalIstiod.configSecret.secretName,
       injectionUrl: configCluster.injectionUrl,
       ...(configCluster.validationUrl ? { validationUrl: configCluster.validationUrl } : {}),
+      serving: [...external, configCluster.base, configCluster.istiod],
     },
   ];
   for (const remote of cfg.remotes) {
@@ -250,19 +258,30 @@ export function buildControlPlanePart(
       istiod: added.istiod,
       remoteSecretName: added.remoteSecret.secretName,
       injectionUrl: added.injectionUrl,
+      serving: [...external, added.base, added.istiod, added.remoteSecret.secret],
     });
   }
   if (cfg.eastWestGateways) {
     for (const target of served) {
       const { cluster, isConfig, namespace, injectionReady, crds } = target;
-      new EastWestGateway(
+      const eastWest = new EastWestGateway(
         cluster.name,
         { chart: cluster.chart, namespace, network: cluster.network, exposeServices: isConfig, injectionReady, crds },
         componentOptions(placement, providerFor(providers, cluster)),
       );
+      target.serving.push(eastWest.gateway, ...(eastWest.crossNetworkGateway ? [eastWest.crossNetworkGateway] : []));
     }
   }
   return { controlPlane, served };
+}
+
+/**
+ * The marker, once every resource serving the cluster is done, and carrying them all as dependencies: an operator
+ * stack whose update fails on one of them never registers its outputs (the SDK registers a stack's outputs when
+ * all of them resolve), and a `MeshWorkloads` in the same program waits for each of them (its `dependsOn`).
+ */
+function readyMarker(revision: pulumi.Output<string>, serving: readonly pulumi.CustomResource[]): pulumi.Output<string> {
+  return pulumi.all([revision, pulumi.all(serving.map((r) => r.urn))]).apply(([marker]) => marker);
 }
 
 /** What the mesh admins need to know about a served cluster (the operator's outputs). */
@@ -275,7 +294,7 @@ export function servedClusterInfo(controlPlane: ControlPlane, target: ServedClus
     injectionUrl: target.injectionUrl,
     ...(target.validationUrl ? { validationUrl: target.validationUrl } : {}),
     remoteSecretName: target.remoteSecretName,
-    controlPlaneRevision: revisionOf([controlPlane.externalIstiod.istiod, target.istiod]),
+    controlPlaneRevision: readyMarker(revisionOf([controlPlane.externalIstiod.istiod, target.istiod]), target.serving),
   };
 }
 

@@ -17,7 +17,7 @@ import { ExternalControlPlaneMesh } from "../package/externalControlPlaneMesh";
 import { EastWestGateways, ExposureMode, RemoteClusterRole, type ExternalControlPlaneArgs, type ExternalControlPlaneMeshArgs, type RemoteCluster } from "../package/meshArgs";
 import { MeshWorkloads, servedCluster, WORKLOADS_TYPE } from "../package/meshWorkloads";
 import { evaluate, ProgramError } from "../render/evaluate";
-import { toRendered } from "../render/model";
+import { toRendered, type Rendered } from "../render/model";
 import { RELEASE } from "./support/render";
 import { splitDifference } from "./support/split";
 
@@ -68,14 +68,29 @@ test("ExternalControlPlane and MeshWorkloads together are the whole mesh: the sa
   assert.deepEqual(splitDifference(whole, [parts]), { missing: [], extra: [], changed: [], duplicated: [] });
 });
 
-test("MeshWorkloads in the same program waits for the control plane it is given: its releases depend on the istiod releases", async () => {
+test("MeshWorkloads in the same program waits for everything of the control plane its pods need, as the whole mesh's do", async () => {
+  const whole = toRendered(await run(() => void new ExternalControlPlaneMesh("mesh", MESH), "whole"));
   const parts = toRendered(await run(() => void bothParts()));
-  const byUrn = new Map(parts.resources.map((r) => [r.urn, r]));
-  const gateway = parts.resources.find((r) => r.type === RELEASE && r.name === "cluster2-istio-ingressgateway");
-  assert.ok(gateway);
-  const waitsFor = gateway.dependsOn.map((urn) => byUrn.get(urn)?.name);
-  assert.ok(waitsFor.includes("external-istiod"), `the external istiod (${waitsFor.join(", ")})`);
-  assert.ok(waitsFor.includes("cluster2-istiod"), "its cluster's istiod");
+  /** The Kubernetes objects (not components) a resource waits for, by name, directly or through others. */
+  const waitsFor = (r: Rendered, name: string) => {
+    const byUrn = new Map(r.resources.map((x) => [x.urn, x]));
+    const seen = new Set<string>();
+    const next = [...(r.resources.find((x) => x.name === name)?.dependsOn ?? [])];
+    while (next.length > 0) {
+      const x = byUrn.get(next.pop()!);
+      if (!x || seen.has(x.name)) continue;
+      if (x.type.startsWith("kubernetes:")) seen.add(x.name);
+      next.push(...x.dependsOn);
+    }
+    return seen;
+  };
+  for (const name of ["cluster2-istio-ingressgateway", "cluster1-helloworld-v1", "cluster1-helloworld-gateway", "cluster3-sleep"]) {
+    const inWhole = waitsFor(whole, name);
+    const inParts = waitsFor(parts, name);
+    assert.ok(inWhole.size > 3, `${name}: ${[...inWhole].join(", ")}`);
+    const missing = [...inWhole].filter((d) => !inParts.has(d));
+    assert.deepEqual(missing, [], `${name} waits for what it waits for in the whole mesh`);
+  }
 });
 
 test("ExternalControlPlane refuses the admins' keys, MeshWorkloads the operator's, each naming the component and the argument", async () => {
