@@ -17,6 +17,7 @@ import { CONFIG_NAMESPACE, ConfigError } from "./config/load";
 import { OPERATOR_OUTPUT_NAMES, operatorStackState, servedClusters, type OperatorStackState } from "./config/operatorOutputs";
 import { formatProblems, type StackWorkloadsConfig } from "./config/validate";
 import { workloadsArgsFromStack } from "./meshArgs";
+import { stackReferenceName } from "./stackNames";
 import { deployedKind, type PreviousDeployment } from "./deployment";
 
 /** An admin stack's outputs: its clusters, the control plane it was deployed against, and the record. */
@@ -37,7 +38,7 @@ const DEPLOY_OPERATOR_FIRST = "deploy the operator stack first (`pulumi up` ther
 
 /** The operator stack's outputs, through a StackReference; a failed read (no such stack, no access) is a config error. */
 async function readOperatorStack(cfg: StackWorkloadsConfig): Promise<{ reference: pulumi.StackReference; state: OperatorStackState }> {
-  const reference = new pulumi.StackReference("operator", { name: cfg.operatorStack });
+  const reference = new pulumi.StackReference("operator", { name: stackReferenceName(cfg.operatorStack) });
   try {
     const details = await Promise.all(OPERATOR_OUTPUT_NAMES.map((name) => reference.getOutputDetails(name)));
     const values = Object.fromEntries(OPERATOR_OUTPUT_NAMES.map((name, i) => [name, details[i]!.value ?? details[i]!.secretValue]));
@@ -47,7 +48,7 @@ async function readOperatorStack(cfg: StackWorkloadsConfig): Promise<{ reference
       formatProblems(cfg.source, [
         {
           path: "operatorStack",
-          message: `cannot read stack "${cfg.operatorStack}" (${err instanceof Error ? err.message : String(err)}); check the name (<stack>, or <organization>/<project>/<stack>), that the stack exists, and that this stack's Pulumi credentials may read it`,
+          message: `cannot read stack "${cfg.operatorStack}" (${err instanceof Error ? err.message : String(err)}); check the name (<stack>, <organization>/<stack> or <organization>/<project>/<stack>), that the stack exists, and that this stack's Pulumi credentials may read it`,
         },
       ]),
     );

@@ -4,15 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DEPLOYED_CONFIG_OUTPUT, parseDeployedConfig, type DeployedAdminConfig, type DeployedConfig } from "./config/deployed";
+import { stackReferenceName } from "./stackNames";
 
-/** This stack, as a StackReference names it. Older CLIs report no organization: the bare name means this project. */
-function thisStackName(): string {
-  try {
-    return `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
-  } catch {
-    return pulumi.getStack();
-  }
-}
 
 /** What the stack's last `pulumi up` left: nothing yet, outputs without our record (an older program), or the record. */
 export type PreviousDeployment =
@@ -27,7 +20,7 @@ export type PreviousDeployment =
  * deployment's outputs (this run's are registered when the program's outputs resolve, at its end).
  */
 export async function previousDeployment(): Promise<PreviousDeployment> {
-  const self = new pulumi.StackReference("deployed-config", { name: thisStackName() });
+  const self = new pulumi.StackReference("deployed-config", { name: stackReferenceName(pulumi.getStack()) });
   const [record, address] = await Promise.all([
     self.getOutputDetails(DEPLOYED_CONFIG_OUTPUT),
     // Every deployment of this program, before the record too, exported the control plane address.

@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import { ConfigError } from "../infra/config/load";
 import { program } from "../infra/program";
+import { qualifiedStackName } from "../infra/stackNames";
 import { evaluate, MOCK_ORGANIZATION, ProgramError, type Evaluation } from "./evaluate";
 import { toRendered, type Rendered } from "./model";
 import { readProjectName, readStackConfig, StackFileError, type StackConfig } from "./stackFile";
@@ -55,8 +56,8 @@ export async function renderStack(req: RenderRequest): Promise<RenderResult> {
   try {
     const operatorStack = config[`${project}:operatorStack`];
     const stackOutputs = {
-      ...(req.deployedOutputs ? { [`${MOCK_ORGANIZATION}/${project}/${req.stack}`]: req.deployedOutputs } : {}),
-      ...(req.operatorOutputs && operatorStack !== undefined ? { [operatorStack]: req.operatorOutputs } : {}),
+      ...(req.deployedOutputs ? { [qualifiedStackName(req.stack, MOCK_ORGANIZATION, project)]: req.deployedOutputs } : {}),
+      ...(req.operatorOutputs && operatorStack !== undefined ? { [qualifiedStackName(operatorStack, MOCK_ORGANIZATION, project)]: req.operatorOutputs } : {}),
     };
     const evaluation = await evaluate({ project, stack: req.stack, config, secretKeys, stackOutputs, program: () => program({ source }) });
     return { ok: true, rendered: toRendered(evaluation), evaluation };

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
 import { program } from "../infra/program";
+import { qualifiedStackName } from "../infra/stackNames";
 import { evaluate } from "../render/evaluate";
 import { toRendered, type Rendered } from "../render/model";
 import { topologyConfig } from "../render/topology";
@@ -227,7 +228,7 @@ test("pulumi up of an admin stack refuses to run while its operator stack has no
   const previewed = await run(true);
   assert.ok(previewed.registrations.some((r) => r.type === RELEASE), "the preview registers the admin's releases, with unknown values");
   // Outputs of an operator stack without what admins need: refused on `pulumi up` (a preview may meet unknowns).
-  await assert.rejects(run(false, { "prod-operator": { stackKind: "operator", EXTERNAL_ISTIOD_ADDR: "istiod.mesh.acme.example" } }), (err: unknown) => {
+  await assert.rejects(run(false, { "organization/istio-mesh/prod-operator": { stackKind: "operator", EXTERNAL_ISTIOD_ADDR: "istiod.mesh.acme.example" } }), (err: unknown) => {
     assert.match(String((err as { error?: unknown }).error ?? err), /operatorStack: the outputs of operator stack "prod-operator" lack externalCluster or remotes/);
     return true;
   });
@@ -284,4 +285,14 @@ test("the readiness marker: known and not secret once deployed, the same for the
   const pinned = revisions(await deployedOperator({ "istio-mesh:clusters": { ...clusters, remotes: [{ ...clusters.remotes[0], istioVersion: "1.27.4" }] } }));
   assert.equal(pinned["apps-eu-west"], marks["apps-eu-west"]);
   assert.notEqual(pinned["apps-us-east"], marks["apps-us-east"]);
+});
+
+test("operatorStack names are completed with this stack's organization and project, not left to the backend's default", async () => {
+  assert.equal(qualifiedStackName("prod-operator", "acme", "istio-mesh"), "acme/istio-mesh/prod-operator");
+  assert.equal(qualifiedStackName("platform/prod-operator", "acme", "istio-mesh"), "platform/istio-mesh/prod-operator");
+  assert.equal(qualifiedStackName("platform/mesh/prod-operator", "acme", "istio-mesh"), "platform/mesh/prod-operator");
+  assert.equal(qualifiedStackName("prod-operator", undefined, "istio-mesh"), "prod-operator", "an older CLI: left to the backend");
+  const apps = (await renderShipped("prod-apps")).rendered;
+  const reference = apps.resources.find((r) => r.type === STACK_REFERENCE && r.name === "operator");
+  assert.equal(reference?.inputs.name, "organization/istio-mesh/prod-operator", "the render's backend organization");
 });

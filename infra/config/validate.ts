@@ -155,7 +155,7 @@ function adminStackSurface(secretKeys: ReadonlySet<string>) {
     ownProblems: (raw: Readonly<Record<string, unknown>>) => [
       ...plainSecretProblems(raw, secretKeys),
       ...(raw.operatorStack === undefined
-        ? [{ path: "operatorStack", message: "is required in an admin stack: the operator stack whose control plane serves this stack's clusters, as <stack> or <organization>/<project>/<stack>" }]
+        ? [{ path: "operatorStack", message: "is required in an admin stack: the operator stack whose control plane serves this stack's clusters, as <stack>, <organization>/<stack> or <organization>/<project>/<stack>" }]
         : []),
     ],
   };

@@ -132,7 +132,7 @@ export const stackReferenceName = z.string().superRefine((v, ctx) => {
   if (parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
     ctx.addIssue({
       code: "custom",
-      message: `${quote(v)} is not a stack name: expected <stack> (this stack's organization and project) or <organization>/<project>/<stack>, with letters, digits, '-', '_' and '.'`,
+      message: `${quote(v)} is not a stack name: expected <stack> (this stack's organization and project), <organization>/<stack> or <organization>/<project>/<stack>, with letters, digits, '-', '_' and '.'`,
     });
   }
 });
