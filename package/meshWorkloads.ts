@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MeshArgsError, validateWorkloadsArgs, WORKLOADS_COMPONENT } from "./config/args";
-import { servedClusterProblems, workloadClusters, type WorkloadsDocument } from "./config/workloads";
+import { servedClusterProblem, workloadClusters, type WorkloadClusterPlacement, type WorkloadsDocument } from "./config/workloads";
 import { withoutTrailingSlash } from "./config/fields";
 import { typeToken } from "./components/common";
 import { kubeconfigsByCluster } from "./componentInputs";
@@ -26,24 +26,22 @@ interface Served {
   controlPlaneRevision: string;
 }
 
-const ROLE_KEY: Record<string, string> = { config: "clusters.config", remote: "clusters.remotes" };
+/** How the component's messages name the control plane. */
+const CONTROL_PLANE = "the control plane";
 
 /**
- * The control plane's record of one cluster, checked: it must serve the cluster in the role the arguments list it
- * in. Thrown inside an apply when the record is an Output, so the deployment stops before anything of that
- * cluster is created.
+ * The control plane's record of one of the team's clusters, checked with the rules of `servedClusterProblem`.
+ * Thrown inside an apply when the record is an Output (an operator stack's, through a StackReference), so the
+ * deployment stops before anything of that cluster is created.
  */
-export function servedCluster<T extends { role: unknown }>(remotes: Readonly<Record<string, T | undefined>>, name: string, role: RemoteClusterRole): T {
-  const served = remotes[name];
-  if (served === undefined) {
-    throw new Error(`${WORKLOADS_COMPONENT}: the control plane does not serve a remote cluster "${name}" (it serves ${Object.keys(remotes).join(", ") || "none"})`);
+export function servedCluster<T extends { role: unknown }>(remotes: Readonly<Record<string, T | undefined>> | undefined, placement: WorkloadClusterPlacement): T {
+  if (remotes === undefined || remotes === null) {
+    throw new Error(`${WORKLOADS_COMPONENT}: controlPlane.remotes: ${CONTROL_PLANE} serves no remote cluster (an operator stack that has not been deployed?)`);
   }
-  if (served.role !== role) {
-    throw new Error(
-      `${WORKLOADS_COMPONENT}: "${name}" is the control plane's ${served.role === RemoteClusterRole.Config ? "config cluster" : "further remote cluster"}: list it under ${ROLE_KEY[String(served.role)] ?? "clusters"}`,
-    );
-  }
-  return served;
+  const roles = Object.fromEntries(Object.entries(remotes).map(([name, r]) => [name, r?.role as RemoteClusterRole]));
+  const problem = servedClusterProblem(placement, { roles }, CONTROL_PLANE);
+  if (problem) throw new Error(`${WORKLOADS_COMPONENT}: ${problem.path}: ${problem.message}`);
+  return remotes[placement.cluster.name]!;
 }
 
 /** A served cluster's values as the workloads take them, and what they wait for. */
@@ -65,19 +63,20 @@ const isPlainRecord = (v: unknown): v is Record<string, unknown> =>
  * record or entry that is one Output (an operator stack's, through a StackReference) gives its fields through one
  * check of the cluster's role.
  */
-function servedValues(remotes: ControlPlaneReference["remotes"], name: string, role: RemoteClusterRole): ServedValues {
+function servedValues(remotes: ControlPlaneReference["remotes"], placement: WorkloadClusterPlacement): ServedValues {
+  const name = placement.cluster.name;
   let field: (key: keyof Served) => pulumi.Output<string>;
   const entry = isPlainRecord(remotes) ? remotes[name] : undefined;
   if (isPlainRecord(entry)) {
     const plain = entry as unknown as Record<keyof Served, pulumi.Input<string>>;
     // The role decides where the cluster is listed; check it with the namespace, which everything uses.
-    const checked = pulumi.output(plain.role).apply((r) => servedCluster({ [name]: { role: r } }, name, role));
+    const checked = pulumi.output(plain.role).apply((r) => servedCluster({ [name]: { role: r } }, placement));
     field = (key) => (key === "namespace" ? pulumi.all([checked, plain.namespace]).apply(([, ns]) => ns) : pulumi.output(plain[key]));
   } else {
     const record =
       entry !== undefined
-        ? pulumi.output(entry as pulumi.Input<Served>).apply((e) => servedCluster({ [name]: e }, name, role))
-        : (pulumi.output(remotes) as pulumi.Output<Record<string, Served | undefined>>).apply((r) => servedCluster(r, name, role));
+        ? pulumi.output(entry as pulumi.Input<Served>).apply((e) => servedCluster({ [name]: e }, placement))
+        : (pulumi.output(remotes) as pulumi.Output<Record<string, Served | undefined> | undefined>).apply((r) => servedCluster(r, placement));
     field = (key) => record.apply((s) => s[key]);
   }
   const controlPlaneRevision = field("controlPlaneRevision");
@@ -92,20 +91,21 @@ function servedValues(remotes: ControlPlaneReference["remotes"], name: string, r
 
 /**
  * The team's clusters against a control plane's plain record (`ExternalControlPlane.remotes`), before anything is
- * registered; a record that is an Output is checked when it resolves (`servedCluster`).
+ * registered; what is not plain yet (the record, an entry, a role) is checked when it resolves (`servedCluster`).
  */
 function plainServedProblems(doc: WorkloadsDocument, remotes: ControlPlaneReference["remotes"]) {
   if (!isPlainRecord(remotes)) return [];
-  const roles = Object.fromEntries(
-    Object.entries(remotes).map(([name, entry]) => {
-      const role = isPlainRecord(entry) && typeof entry.role === "string" ? entry.role : undefined;
-      return [name, role as RemoteClusterRole];
-    }),
-  );
-  // A role not known yet (an Output) is checked when it resolves; here only whether the cluster is served.
-  return servedClusterProblems(doc, { roles }, "the control plane").filter((p) => {
-    const name = /^"([^"]+)"/.exec(p.message)?.[1];
-    return name === undefined || roles[name] !== undefined || !(name in remotes);
+  const roles: Record<string, RemoteClusterRole> = {};
+  const roleLater = new Set<string>();
+  for (const [name, entry] of Object.entries(remotes)) {
+    if (isPlainRecord(entry) && typeof entry.role === "string") roles[name] = entry.role as RemoteClusterRole;
+    else roleLater.add(name);
+  }
+  return workloadClusters(doc).flatMap((placement) => {
+    const name = placement.cluster.name;
+    // Served, its role not plain yet: checked when it resolves.
+    if (roleLater.has(name)) return [];
+    return servedClusterProblem(placement, { roles }, CONTROL_PLANE) ?? [];
   });
 }
 
@@ -141,11 +141,12 @@ export class MeshWorkloads extends pulumi.ComponentResource {
     const clusters: Record<string, WorkloadClusterInfo> = {};
     let configIngress: pulumi.Output<string> | undefined;
     withoutPromiseStackTraces(() => {
-      for (const { cluster, role } of workloadClusters(doc)) {
+      for (const placement of workloadClusters(doc)) {
+        const { cluster, role } = placement;
         const provider = clusterProvider(cluster, kubeconfigOf(cluster.name), { parent: this });
         // Every value below comes through the checked record, so nothing is created for a cluster the control plane
         // does not serve, and everything waits for the control plane's readiness marker.
-        const served = servedValues(args.controlPlane.remotes, cluster.name, role);
+        const served = servedValues(args.controlPlane.remotes, placement);
         const ingress = buildWorkloads(
           {
             cluster,

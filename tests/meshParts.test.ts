@@ -145,9 +145,17 @@ test("MeshWorkloads refuses a cluster its control plane does not serve: before r
 });
 
 test("servedCluster, the check of a record that arrives as an Output (a StackReference's): served, and in the listed role", () => {
-  assert.throws(() => servedCluster({ cluster1: served }, "cluster9", RemoteClusterRole.Remote), /the control plane does not serve a remote cluster "cluster9" \(it serves cluster1\)/);
-  assert.throws(() => servedCluster({ cluster1: served }, "cluster1", RemoteClusterRole.Remote), /"cluster1" is the control plane's config cluster: list it under clusters\.config/);
-  assert.equal(servedCluster({ cluster1: served }, "cluster1", RemoteClusterRole.Config), served);
+  const at = (name: string, role: RemoteClusterRole, path = "clusters.remotes[0]") => ({ cluster: { name, context: "ctx", gateways: { ingress: false, egress: false } }, role, path });
+  assert.throws(
+    () => servedCluster({ cluster1: served }, at("cluster9", RemoteClusterRole.Remote)),
+    /^Error: MeshWorkloads: clusters\.remotes\[0\]\.name: "cluster9" is not a remote cluster of the control plane \(it serves cluster1\); ask the mesh operator to add it there first/,
+  );
+  assert.throws(
+    () => servedCluster({ cluster1: served }, at("cluster1", RemoteClusterRole.Remote)),
+    /MeshWorkloads: clusters\.remotes\[0\]\.name: "cluster1" is the config cluster of the control plane: list it under clusters\.config/,
+  );
+  assert.throws(() => servedCluster(undefined, at("cluster1", RemoteClusterRole.Config)), /MeshWorkloads: controlPlane\.remotes: the control plane serves no remote cluster \(an operator stack that has not been deployed\?\)/);
+  assert.equal(servedCluster({ cluster1: served }, at("cluster1", RemoteClusterRole.Config, "clusters.config")), served);
 });
 
 /** `deserializeInputs` is internal to the SDK (no typings); the host's `construct` calls it first. */

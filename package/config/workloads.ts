@@ -175,34 +175,45 @@ export interface ServedClusters {
   roles: Readonly<Record<string, RemoteClusterRole>>;
 }
 
+/** Why a team's cluster is refused against what the operator serves. */
+export type ServedClusterProblem = Problem & { kind: "external" | "unserved" | "role" };
+
 /**
- * The team's clusters against what the operator serves: each must be one of its remote clusters, listed where its
- * role says (the config cluster under `clusters.config`). `operator` names the operator in messages.
+ * One of the team's clusters against what the operator serves: it must be one of its remote clusters, listed where
+ * its role says (the config cluster under `clusters.config`). `operator` names the operator in messages.
  */
-export function servedClusterProblems(doc: Pick<WorkloadsDocument, "clusters">, served: ServedClusters, operator: string): Problem[] {
-  const problems: Problem[] = [];
+export function servedClusterProblem(placement: WorkloadClusterPlacement, served: ServedClusters, operator: string): ServedClusterProblem | undefined {
+  const { cluster, role, path } = placement;
+  const servedRole = served.roles[cluster.name];
   const names = Object.keys(served.roles);
-  for (const { cluster, role, path } of workloadClusters(doc)) {
-    const servedRole = served.roles[cluster.name];
-    if (cluster.name === served.externalCluster) {
-      problems.push({
-        path: `${path}.name`,
-        message: `"${cluster.name}" is the external cluster of ${operator}; an admin stack reaches only remote clusters: remove it`,
-      });
-    } else if (servedRole === undefined) {
-      problems.push({
-        path: `${path}.name`,
-        message: `"${cluster.name}" is not a remote cluster of ${operator} (it serves ${names.length > 0 ? names.join(", ") : "none"}); ask the mesh operator to add it there first, or fix the name`,
-      });
-    } else if (servedRole !== role) {
-      problems.push({
-        path: `${path}.name`,
-        message:
-          servedRole === RemoteClusterRole.Config
-            ? `"${cluster.name}" is the config cluster of ${operator}: list it under clusters.config`
-            : `"${cluster.name}" is a further remote cluster of ${operator}, not its config cluster: list it under clusters.remotes`,
-      });
-    }
+  if (cluster.name === served.externalCluster) {
+    return {
+      kind: "external",
+      path: `${path}.name`,
+      message: `"${cluster.name}" is the external cluster of ${operator}; an admin stack reaches only remote clusters: remove it`,
+    };
   }
-  return problems;
+  if (servedRole === undefined) {
+    return {
+      kind: "unserved",
+      path: `${path}.name`,
+      message: `"${cluster.name}" is not a remote cluster of ${operator} (it serves ${names.length > 0 ? names.join(", ") : "none"}); ask the mesh operator to add it there first, or fix the name`,
+    };
+  }
+  if (servedRole !== role) {
+    return {
+      kind: "role",
+      path: `${path}.name`,
+      message:
+        servedRole === RemoteClusterRole.Config
+          ? `"${cluster.name}" is the config cluster of ${operator}: list it under clusters.config`
+          : `"${cluster.name}" is a further remote cluster of ${operator}, not its config cluster: list it under clusters.remotes`,
+    };
+  }
+  return undefined;
+}
+
+/** Every one of the team's clusters against what the operator serves (`servedClusterProblem`). */
+export function servedClusterProblems(doc: Pick<WorkloadsDocument, "clusters">, served: ServedClusters, operator: string): ServedClusterProblem[] {
+  return workloadClusters(doc).flatMap((placement) => servedClusterProblem(placement, served, operator) ?? []);
 }
