@@ -57,6 +57,8 @@ function operatorKeyMessages(operator: string, docs: string): Record<string, str
     remoteSecretRotation: theirs,
     "istio.version": `is the mesh operator's setting: remove it here; each cluster's Istio version comes from ${operator}'s outputs, so the data plane follows its control plane${docs}`,
     "clusters.external": `the mesh admins never reach the external cluster (${operator} owns it): remove clusters.external, and its context from this stack's kubeconfig${docs}`,
+    tlsCertificate: `is the mesh operator's (the control plane's certificate, in the external cluster): remove it from this stack${docs}`,
+    tlsKey: `is the mesh operator's (the control plane's certificate key, in the external cluster): remove it from this stack${docs}`,
   };
 }
 
@@ -71,7 +73,7 @@ function operatorKeys(raw: Readonly<Record<string, unknown>>, operator: string, 
   const messages = operatorKeyMessages(operator, docs);
   const problems: Problem[] = [];
   const rest: Record<string, unknown> = { ...raw };
-  for (const key of ["mesh", "exposure", "eastWestGateways", "protect", "remoteSecretRotation"]) {
+  for (const key of ["mesh", "exposure", "eastWestGateways", "protect", "remoteSecretRotation", "tlsCertificate", "tlsKey"]) {
     if (rest[key] !== undefined) {
       problems.push({ path: key, message: messages[key]! });
       delete rest[key];
