@@ -77,11 +77,12 @@ export interface MeshSettings {
   controlPlaneNamespace?: string;
 }
 
-/** The external cluster: it runs the external istiod and the gateway that exposes it. */
-export interface ExternalCluster {
+/** How Pulumi reaches a cluster of the mesh, and its name there. */
+export interface ClusterAccess {
   /**
-   * The cluster's name in the mesh (a DNS label). It names the cluster's Kubernetes provider and prefixes the names
-   * of its resources, so it cannot change on a deployed mesh, and cluster names must be unique within a stack.
+   * The cluster's name in the mesh (a DNS label): Istio's cluster ID of a remote cluster, the name of the cluster's
+   * Kubernetes provider and the prefix of its resources' names. It cannot change on a deployed mesh, and cluster
+   * names must be unique within a stack.
    */
   name: string;
   /** The kubeconfig context Pulumi reaches the cluster through. */
@@ -91,6 +92,10 @@ export interface ExternalCluster {
    * kubeconfig file of the machine running Pulumi (the first entry of KUBECONFIG, else ~/.kube/config).
    */
   kubeconfig?: pulumi.Input<string>;
+}
+
+/** The external cluster: it runs the external istiod and the gateway that exposes it. */
+export interface ExternalCluster extends ClusterAccess {
   /** Whether the mesh creates `istio-system` here or uses the existing one; default `create`. Cannot change on a deployed mesh. */
   istioSystem?: IstioSystemNamespace;
 }
@@ -104,33 +109,9 @@ export interface ClusterGateways {
 }
 
 /** A remote cluster: it runs workloads whose proxies the external istiod serves. */
-export interface RemoteCluster {
-  /**
-   * The cluster's name in the mesh (a DNS label): Istio's cluster ID, the name of its Kubernetes provider and the
-   * prefix of its resources' names. It cannot change on a deployed mesh; names are unique within a stack.
-   */
-  name: string;
-  /** The kubeconfig context Pulumi reaches the cluster through. */
-  context: string;
-  /**
-   * Kubeconfig content holding `context` (or the path of a kubeconfig file), always handled as a secret. Unset: the
-   * kubeconfig file of the machine running Pulumi (the first entry of KUBECONFIG, else ~/.kube/config).
-   */
-  kubeconfig?: pulumi.Input<string>;
-  /**
-   * The cluster's API server as pods in the external cluster reach it (https, no path, not loopback): the external
-   * istiod watches the cluster through it.
-   */
-  apiServer: string;
-  /** The cluster's network: clusters that share one are a flat network to Istio (their pod IPs routable between them). */
-  network: string;
+export interface RemoteCluster extends ControlPlaneRemoteCluster {
   /** The mesh admin's gateways on this cluster; none by default. */
   gateways?: ClusterGateways;
-  /**
-   * Pins this cluster's charts (its istiod with the remote profile, gateways, and on a further remote its `base`) to
-   * an Istio release: not newer than `istio.version` and at most one minor version older. Unset: `istio.version`.
-   */
-  istioVersion?: string;
 }
 
 /** The clusters of the mesh. */
@@ -225,19 +206,7 @@ export interface RemoteClusterInfo {
 }
 
 /** A remote cluster as the mesh operator deploys it: without the mesh admins' gateways. */
-export interface ControlPlaneRemoteCluster {
-  /**
-   * The cluster's name in the mesh (a DNS label): Istio's cluster ID, the name of its Kubernetes provider and the
-   * prefix of its resources' names. It cannot change on a deployed mesh; names are unique within a stack.
-   */
-  name: string;
-  /** The kubeconfig context Pulumi reaches the cluster through. */
-  context: string;
-  /**
-   * Kubeconfig content holding `context` (or the path of a kubeconfig file), always handled as a secret. Unset: the
-   * kubeconfig file of the machine running Pulumi (the first entry of KUBECONFIG, else ~/.kube/config).
-   */
-  kubeconfig?: pulumi.Input<string>;
+export interface ControlPlaneRemoteCluster extends ClusterAccess {
   /**
    * The cluster's API server as pods in the external cluster reach it (https, no path, not loopback): the external
    * istiod watches the cluster through it.
@@ -246,8 +215,9 @@ export interface ControlPlaneRemoteCluster {
   /** The cluster's network: clusters that share one are a flat network to Istio (their pod IPs routable between them). */
   network: string;
   /**
-   * Pins this cluster's charts (its istiod with the remote profile, and on a further remote its `base`) to an Istio
-   * release: not newer than `istio.version` and at most one minor version older. Unset: `istio.version`.
+   * Pins this cluster's charts (its istiod with the remote profile, the mesh admins' gateways, and on a further
+   * remote its `base`) to an Istio release: not newer than `istio.version` and at most one minor version older.
+   * Unset: `istio.version`.
    */
   istioVersion?: string;
 }
@@ -311,17 +281,8 @@ export interface ServedRemoteCluster {
   controlPlaneRevision: pulumi.Output<string>;
 }
 
-/** A remote cluster as a mesh admin's `MeshWorkloads` reaches it. */
-export interface WorkloadCluster {
-  /** The cluster's name in the mesh: one the control plane serves (a key of `controlPlane.remotes`). */
-  name: string;
-  /** The kubeconfig context Pulumi reaches the cluster through. */
-  context: string;
-  /**
-   * Kubeconfig content holding `context` (or the path of a kubeconfig file), always handled as a secret. Unset: the
-   * kubeconfig file of the machine running Pulumi (the first entry of KUBECONFIG, else ~/.kube/config).
-   */
-  kubeconfig?: pulumi.Input<string>;
+/** A remote cluster as a mesh admin's `MeshWorkloads` reaches it; its name is one the control plane serves. */
+export interface WorkloadCluster extends ClusterAccess {
   /** The mesh admin's gateways on this cluster; none by default. */
   gateways?: ClusterGateways;
 }

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { formatTree, formatYamlByCluster } from "./formats";
+import { formatTree, formatYamlByCluster, isObject } from "./formats";
 import { renderStack } from "./run";
 
 const USAGE =
@@ -17,7 +17,6 @@ const USAGE =
 const FORMATS = ["tree", "json", "yaml"] as const;
 type Format = (typeof FORMATS)[number];
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 /** The top-level keys of a JSON render (`render/model.ts`). */
 const RENDER_KEYS = ["project", "stack", "resources", "outputs"];
 

@@ -13,7 +13,7 @@ const MESH_TYPE = `${COMPONENT_PREFIX}ExternalControlPlaneMesh`;
 const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 const str = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Kubernetes kind from a resource type token: `kubernetes:core/v1:Secret` -> `Secret`. */
 const kindOf = (type: string): string => type.slice(type.lastIndexOf(":") + 1);
