@@ -36,13 +36,17 @@ export interface AdminStackOutputs {
 /** What to do about an operator stack without outputs. */
 const DEPLOY_OPERATOR_FIRST = "deploy the operator stack first (`pulumi up` there), then this stack (README: Operator and admin stacks)";
 
-/** The operator stack's outputs, through a StackReference; a failed read (no such stack, no access) is a config error. */
-async function readOperatorStack(cfg: StackWorkloadsConfig): Promise<{ reference: pulumi.StackReference; state: OperatorStackState }> {
-  const reference = new pulumi.StackReference("operator", { name: stackReferenceName(cfg.operatorStack) });
+/**
+ * What the operator stack's outputs say, read with `read` (a StackReference's `getOutputDetails`). A failed read
+ * (no such stack, no access: the engine's read of the StackReference fails) is a config error at `operatorStack`.
+ */
+export async function readOperatorStack(
+  cfg: Pick<StackWorkloadsConfig, "source" | "operatorStack">,
+  read: (output: string) => Promise<pulumi.StackReferenceOutputDetails>,
+): Promise<OperatorStackState> {
   try {
-    const details = await Promise.all(OPERATOR_OUTPUT_NAMES.map((name) => reference.getOutputDetails(name)));
-    const values = Object.fromEntries(OPERATOR_OUTPUT_NAMES.map((name, i) => [name, details[i]!.value ?? details[i]!.secretValue]));
-    return { reference, state: operatorStackState(values) };
+    const details = await Promise.all(OPERATOR_OUTPUT_NAMES.map(read));
+    return operatorStackState(Object.fromEntries(OPERATOR_OUTPUT_NAMES.map((name, i) => [name, details[i]!.value ?? details[i]!.secretValue])));
   } catch (err) {
     throw new ConfigError(
       formatProblems(cfg.source, [
@@ -63,7 +67,8 @@ export async function adminProgram(name: string, cfg: StackWorkloadsConfig, prev
   const refused = stackKindProblems(deployedKind(previous), "admin");
   if (refused.length > 0) throw new ConfigError(formatProblems(cfg.source, refused));
 
-  const { reference, state } = await readOperatorStack(cfg);
+  const reference = new pulumi.StackReference("operator", { name: stackReferenceName(cfg.operatorStack) });
+  const state = await readOperatorStack(cfg, (output) => reference.getOutputDetails(output));
   const operator = `operator stack "${cfg.operatorStack}"`;
   // Annotated, so that TypeScript narrows `state` after each call.
   const refuse: (message: string) => never = (message) => {

@@ -9,6 +9,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
+import { readOperatorStack } from "../infra/adminProgram";
+import { ConfigError } from "../infra/config/load";
 import { program } from "../infra/program";
 import { qualifiedStackName } from "../infra/stackNames";
 import { evaluate } from "../render/evaluate";
@@ -295,4 +297,19 @@ test("operatorStack names are completed with this stack's organization and proje
   const apps = (await renderShipped("prod-apps")).rendered;
   const reference = apps.resources.find((r) => r.type === STACK_REFERENCE && r.name === "operator");
   assert.equal(reference?.inputs.name, "organization/istio-mesh/prod-operator", "the render's backend organization");
+});
+
+test("an operator stack that cannot be read (none of that name, no access) is a config error at operatorStack", async () => {
+  const cfg = { source: "Pulumi.prod-apps.yaml", operatorStack: "prod-operator" };
+  // What the SDK's read rejects with when the engine cannot read the stack.
+  const unreadable = () => Promise.reject(new Error("failed to read resource #prod-operator 'operator' [pulumi:pulumi:StackReference]: unknown stack"));
+  await assert.rejects(readOperatorStack(cfg, unreadable), (err: unknown) => {
+    assert.ok(err instanceof ConfigError);
+    assert.deepEqual(err.problems, [
+      `Pulumi.prod-apps.yaml: operatorStack: cannot read stack "prod-operator" (failed to read resource #prod-operator 'operator' [pulumi:pulumi:StackReference]: unknown stack); check the name (<stack>, <organization>/<stack> or <organization>/<project>/<stack>), that the stack exists, and that this stack's Pulumi credentials may read it`,
+    ]);
+    return true;
+  });
+  const noOutputs = await readOperatorStack(cfg, () => Promise.resolve({}));
+  assert.deepEqual(noOutputs, { kind: "none" });
 });
