@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MeshArgsError, validateWorkloadsArgs, WORKLOADS_COMPONENT } from "./config/args";
+import { isRecord } from "./config/document";
 import { servedClusterProblem, workloadClusters, type WorkloadClusterPlacement, type WorkloadsDocument } from "./config/workloads";
 import { withoutTrailingSlash } from "./config/fields";
 import { typeToken } from "./components/common";
@@ -54,8 +55,8 @@ interface ServedValues {
   ready: pulumi.Output<pulumi.Resource[]>;
 }
 
-const isPlainRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v) && !(v instanceof Promise);
+/** A record given as it is, not (yet) an Output or a Promise of one. */
+const isPlainRecord = (v: unknown): v is Record<string, unknown> => isRecord(v) && !pulumi.Output.isInstance(v) && !(v instanceof Promise);
 
 /**
  * One cluster's values from `controlPlane.remotes`. A plain record (`ExternalControlPlane.remotes` in the same
