@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ExternalControlPlane } from "../package/externalControlPlane";
 import { ExternalControlPlaneMesh } from "../package/externalControlPlaneMesh";
+import { deployedStateOf } from "../package/deployedState";
 import type { RemoteClusterInfo, ServedRemoteCluster } from "../package/meshArgs";
 import { adminProgram, type AdminStackOutputs } from "./adminProgram";
 import { deployedKind, previousDeployment, upgradesControlPlane } from "./deployment";
@@ -18,6 +19,7 @@ import {
   versionJumpProblems,
   type DeployedConfig,
 } from "./config/deployed";
+import { inferredProblems, unrecordedWarning } from "./config/inferred";
 import { CONFIG_NAMESPACE, ConfigError, loadStackSettings } from "./config/load";
 import { formatProblems, type StackMeshConfig } from "./config/validate";
 import { controlPlaneArgsFromStack, meshArgsFromStack, type StackSecrets } from "./meshArgs";
@@ -37,7 +39,7 @@ export interface MeshStackOutputs {
   remotes: Record<string, RemoteClusterInfo>;
   helloworldUrl?: pulumi.Output<string>;
   /** What the next `pulumi up` compares the stack file with (`infra/config/deployed.ts`). */
-  [DEPLOYED_CONFIG_OUTPUT]: DeployedConfig;
+  [DEPLOYED_CONFIG_OUTPUT]: pulumi.Output<DeployedConfig>;
 }
 
 /**
@@ -50,7 +52,7 @@ export interface OperatorStackOutputs {
   controlPlaneLoadBalancer: pulumi.Output<string>;
   externalCluster: string;
   remotes: Record<string, ServedRemoteCluster>;
-  [DEPLOYED_CONFIG_OUTPUT]: DeployedConfig;
+  [DEPLOYED_CONFIG_OUTPUT]: pulumi.Output<DeployedConfig>;
 }
 
 export type StackOutputs = MeshStackOutputs | OperatorStackOutputs | AdminStackOutputs;
@@ -59,12 +61,18 @@ export { upgradesControlPlane, type PreviousDeployment } from "./deployment";
 
 /** A whole mesh or an operator stack: the control plane's rules against the record, then the component. */
 async function controlPlaneProgram(cfg: StackMeshConfig): Promise<MeshStackOutputs | OperatorStackOutputs> {
-  const previous = await previousDeployment();
+  const previous = await previousDeployment(cfg.source);
   const deployed = previous.kind === "recorded" ? previous.config : undefined;
   const kindChanged = stackKindProblems(deployedKind(previous), cfg.kind);
   // A record of the other kind is not compared key by key: the kind's problem says what matters.
-  const refused = kindChanged.length > 0 ? kindChanged : [...immutableKeyProblems(deployed, cfg), ...versionJumpProblems(deployed, cfg)];
+  const refused =
+    kindChanged.length > 0
+      ? kindChanged
+      : previous.kind === "unrecorded"
+        ? inferredProblems(previous.inferred, cfg)
+        : [...immutableKeyProblems(deployed, cfg), ...versionJumpProblems(deployed, cfg)];
   if (refused.length > 0) throw new ConfigError(formatProblems(cfg.source, refused));
+  if (previous.kind === "unrecorded") void pulumi.log.warn(unrecordedWarning(cfg.source, previous.inferred));
 
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const createTls = cfg.exposure.mode === "hostname" && cfg.exposure.tls.create;
@@ -81,7 +89,7 @@ async function controlPlaneProgram(cfg: StackMeshConfig): Promise<MeshStackOutpu
       controlPlaneLoadBalancer: controlPlane.controlPlaneLoadBalancer,
       externalCluster: controlPlane.externalCluster,
       remotes: controlPlane.remotes,
-      [DEPLOYED_CONFIG_OUTPUT]: deployedConfigOf(cfg),
+      [DEPLOYED_CONFIG_OUTPUT]: deployedStateOf(controlPlane).apply((versions) => deployedConfigOf(cfg, versions)),
     };
   }
   const mesh = new ExternalControlPlaneMesh(MESH_NAME, meshArgsFromStack(cfg.document, secrets, run));
@@ -90,11 +98,11 @@ async function controlPlaneProgram(cfg: StackMeshConfig): Promise<MeshStackOutpu
     controlPlaneLoadBalancer: mesh.controlPlaneLoadBalancer,
     remotes: mesh.remotes,
     ...(mesh.helloworldUrl ? { helloworldUrl: mesh.helloworldUrl } : {}),
-    [DEPLOYED_CONFIG_OUTPUT]: deployedConfigOf(cfg),
+    [DEPLOYED_CONFIG_OUTPUT]: deployedStateOf(mesh).apply((versions) => deployedConfigOf(cfg, versions)),
   };
 }
 
 export async function program(options: ProgramOptions = {}): Promise<StackOutputs> {
   const settings = loadStackSettings(options.source);
-  return settings.kind === "admin" ? adminProgram(MESH_NAME, settings, await previousDeployment()) : controlPlaneProgram(settings);
+  return settings.kind === "admin" ? adminProgram(MESH_NAME, settings, await previousDeployment(settings.source)) : controlPlaneProgram(settings);
 }

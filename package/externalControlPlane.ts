@@ -5,8 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONTROL_PLANE_COMPONENT, MeshArgsError, validateControlPlaneArgs } from "./config/args";
 import { typeToken } from "./components/common";
+import { knownIssueWarnings } from "./config/knownIssues";
 import { kubeconfigsByCluster, placementUnder, tlsSecrets } from "./componentInputs";
-import { buildControlPlanePart, servedClusterInfo } from "./mesh";
+import { keepDeployedState } from "./deployedState";
+import { buildControlPlanePart, deployedParts, servedClusterInfo } from "./mesh";
 import type { ExternalControlPlaneArgs, ServedRemoteCluster } from "./meshArgs";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
 import { createProviders } from "./providers";
@@ -45,6 +47,7 @@ export class ExternalControlPlane extends pulumi.ComponentResource {
     if (!validated.ok) throw new MeshArgsError(name, validated.problems, CONTROL_PLANE_COMPONENT);
     super(CONTROL_PLANE_TYPE, name, {}, opts);
     const cfg = validated.config;
+    for (const warning of knownIssueWarnings(cfg)) void pulumi.log.warn(warning, this);
     const placement = placementUnder(this, false);
     const kubeconfigs = kubeconfigsByCluster([args.clusters.external, args.clusters.config, ...(args.clusters.remotes ?? [])]);
 
@@ -56,6 +59,7 @@ export class ExternalControlPlane extends pulumi.ComponentResource {
     this.controlPlaneLoadBalancer = part.controlPlane.gateway.loadBalancerAddress;
     this.externalCluster = cfg.external.name;
     this.remotes = Object.fromEntries(part.served.map((target) => [target.cluster.name, servedClusterInfo(part.controlPlane, target)]));
+    keepDeployedState(this, deployedParts(part));
     this.registerOutputs({
       externalIstiodAddress: this.externalIstiodAddress,
       controlPlaneLoadBalancer: this.controlPlaneLoadBalancer,

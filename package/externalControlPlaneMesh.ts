@@ -5,7 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MESH_COMPONENT, MeshArgsError, validateMeshArgs } from "./config/args";
 import { typeToken } from "./components/common";
+import { knownIssueWarnings } from "./config/knownIssues";
 import { kubeconfigsByCluster, placementUnder, tlsSecrets } from "./componentInputs";
+import { keepDeployedState } from "./deployedState";
 import { buildMesh } from "./mesh";
 import type { ExternalControlPlaneMeshArgs, RemoteClusterInfo } from "./meshArgs";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
@@ -47,6 +49,7 @@ export class ExternalControlPlaneMesh extends pulumi.ComponentResource {
     if (!validated.ok) throw new MeshArgsError(name, validated.problems);
     super(MESH_TYPE, name, {}, opts);
     const cfg = validated.config;
+    for (const warning of knownIssueWarnings(cfg)) void pulumi.log.warn(warning, this);
 
     // Before istio-mesh 0.2 the program created these resources at the stack's root.
     const placement = placementUnder(this, args.adoptRootLevelResources);
@@ -61,6 +64,7 @@ export class ExternalControlPlaneMesh extends pulumi.ComponentResource {
     this.controlPlaneLoadBalancer = mesh.controlPlaneLoadBalancer;
     this.remotes = mesh.remotes;
     if (mesh.helloworldUrl) this.helloworldUrl = mesh.helloworldUrl;
+    keepDeployedState(this, mesh.deployed);
     this.registerOutputs({
       externalIstiodAddress: this.externalIstiodAddress,
       controlPlaneLoadBalancer: this.controlPlaneLoadBalancer,

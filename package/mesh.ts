@@ -32,6 +32,7 @@ import { RemoteConfigCluster } from "./components/remoteConfigCluster";
 import { SampleApps } from "./components/sampleApps";
 import type { ReleaseSource } from "./components/common";
 import { revisionOf } from "./controlPlaneRevision";
+import { lowestVersion, type DeployedParts } from "./deployedState";
 import type { MeshConfig, RemoteCluster } from "./config/model";
 import { RemoteClusterRole, type RemoteClusterInfo, type ServedRemoteCluster } from "./meshArgs";
 import { providerFor, type ClusterProviders } from "./providers";
@@ -95,6 +96,8 @@ export interface ControlPlane {
    * remote's charts wait for in an upgrade (the data plane moves after its control plane).
    */
   ready: pulumi.Resource[];
+  /** The releases at `istio.version` so far: the external cluster's and the config cluster's. */
+  releases: k8s.helm.v3.Release[];
 }
 
 /** The guide's first three steps: the gateway in the external cluster, the config cluster, the external istiod. */
@@ -111,10 +114,10 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
   const configProvider = providerFor(providers, config);
   const configCluster = new RemoteConfigCluster(
     config.name,
-    // Its CRDs follow the control plane whatever the cluster's own version: the external istiod reads them.
+    // Both its releases follow the control plane whatever the cluster's own version: the external istiod reads its
+    // CRDs, its mesh config, and authenticates as its `istiod` service account (issue 20, F4).
     {
-      chart: config.chart,
-      crdsChart: cfg.chart,
+      chart: cfg.chart,
       namespace: cfg.namespace,
       clusterName: config.name,
       network: config.network,
@@ -151,7 +154,14 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
     },
     componentOptions(placement, external),
   );
-  return { address, gateway, configCluster, externalIstiod, ready: [gateway.gateway, externalIstiod] };
+  return {
+    address,
+    gateway,
+    configCluster,
+    externalIstiod,
+    ready: [gateway.gateway, externalIstiod],
+    releases: [gateway.base, gateway.istiod, gateway.gateway, externalIstiod.istiod, configCluster.base, configCluster.istiod],
+  };
 }
 
 /** The guide's "Adding clusters": a further remote registered with the external istiod. */
@@ -168,6 +178,7 @@ export function buildFurtherRemote(
     remote.name,
     {
       chart: remote.chart,
+      controlPlaneChart: cfg.chart,
       namespace: cfg.namespace,
       clusterName: remote.name,
       network: remote.network,
@@ -208,6 +219,8 @@ export interface ServedCluster {
    * once the engine has created or updated them): the readiness marker waits for them all.
    */
   serving: pulumi.CustomResource[];
+  /** This cluster's releases that follow its own `istioVersion` (a further remote's `base`, its east-west gateway). */
+  pinned: k8s.helm.v3.Release[];
 }
 
 /** The mesh operator's part: the control plane, every remote cluster's control plane parts, the east-west gateways. */
@@ -244,6 +257,7 @@ export function buildControlPlanePart(
       injectionUrl: configCluster.injectionUrl,
       ...(configCluster.validationUrl ? { validationUrl: configCluster.validationUrl } : {}),
       serving: [...external, configCluster.base, configCluster.istiod],
+      pinned: [],
     },
   ];
   for (const remote of cfg.remotes) {
@@ -259,6 +273,7 @@ export function buildControlPlanePart(
       remoteSecretName: added.remoteSecret.secretName,
       injectionUrl: added.injectionUrl,
       serving: [...external, added.base, added.istiod, added.remoteSecret.secret],
+      pinned: [added.base],
     });
   }
   if (cfg.eastWestGateways) {
@@ -270,6 +285,7 @@ export function buildControlPlanePart(
         componentOptions(placement, providerFor(providers, cluster)),
       );
       target.serving.push(eastWest.gateway, ...(eastWest.crossNetworkGateway ? [eastWest.crossNetworkGateway] : []));
+      target.pinned.push(eastWest.gateway);
     }
   }
   return { controlPlane, served };
@@ -284,13 +300,21 @@ function readyMarker(revision: pulumi.Output<string>, serving: readonly pulumi.C
   return pulumi.all([revision, pulumi.all(serving.map((r) => r.urn))]).apply(([marker]) => marker);
 }
 
+/**
+ * The version a served cluster's workloads follow: its own `istioVersion`, but never ahead of what the control plane's
+ * releases report (after a `pulumi up --target` that left some of them behind, issue 20).
+ */
+function servedVersion(controlPlane: ControlPlane, pin: string): pulumi.Output<string> {
+  return pulumi.all(controlPlane.releases.map((r) => r.version as pulumi.Output<string | undefined>)).apply((deployed) => lowestVersion([pin, ...deployed]) ?? pin);
+}
+
 /** What the mesh admins need to know about a served cluster (the operator's outputs). */
 export function servedClusterInfo(controlPlane: ControlPlane, target: ServedCluster): ServedRemoteCluster {
   return {
     role: target.isConfig ? RemoteClusterRole.Config : RemoteClusterRole.Remote,
     network: target.cluster.network,
     namespace: target.namespace,
-    istioVersion: target.cluster.chart.version,
+    istioVersion: servedVersion(controlPlane, target.cluster.chart.version),
     injectionUrl: target.injectionUrl,
     ...(target.validationUrl ? { validationUrl: target.validationUrl } : {}),
     remoteSecretName: target.remoteSecretName,
@@ -317,16 +341,28 @@ export interface WorkloadTarget {
   crds?: pulumi.Resource;
 }
 
-/** The guide's "Mesh admin steps" on one remote: its gateways and the samples. Returns the ingress address. */
-export function buildWorkloads(target: WorkloadTarget, samples: boolean, provider: pulumi.ProviderResource, placement: Placement): pulumi.Output<string> | undefined {
+/** What the mesh admin's steps created on one remote. */
+export interface Workloads {
+  /** The ingress gateway's address, when the cluster has one. */
+  ingressAddress?: pulumi.Output<string>;
+  /** The gateway releases (they follow the cluster's version). */
+  releases: k8s.helm.v3.Release[];
+  /** Everything created. */
+  resources: pulumi.CustomResource[];
+}
+
+/** The guide's "Mesh admin steps" on one remote: its gateways and the samples. */
+export function buildWorkloads(target: WorkloadTarget, samples: boolean, provider: pulumi.ProviderResource, placement: Placement): Workloads {
   const { cluster, chart, isConfig, namespace, injectionReady, crds } = target;
   const options = componentOptions(placement, provider);
   const gateways =
     cluster.gateways.ingress || cluster.gateways.egress
       ? new MeshGateways(cluster.name, { chart, namespace, ingress: cluster.gateways.ingress, egress: cluster.gateways.egress, injectionReady }, options)
       : undefined;
+  const releases = [gateways?.ingress, gateways?.egress].filter((r): r is k8s.helm.v3.Release => r !== undefined);
+  const resources: pulumi.CustomResource[] = [...releases];
   if (samples) {
-    new SampleApps(
+    const apps = new SampleApps(
       cluster.name,
       {
         istioVersion: chart.version,
@@ -337,8 +373,23 @@ export function buildWorkloads(target: WorkloadTarget, samples: boolean, provide
       },
       options,
     );
+    resources.push(...apps.resources);
   }
-  return gateways?.ingressAddress;
+  return { ...(gateways?.ingressAddress ? { ingressAddress: gateways.ingressAddress } : {}), releases, resources };
+}
+
+/**
+ * What a stack's record describes (`deployedState.ts`): the operator's part and, in a whole mesh, the workloads on
+ * every remote, by the version each release follows.
+ */
+export function deployedParts(part: ControlPlanePart, workloads: ReadonlyMap<string, Workloads> = new Map()): DeployedParts {
+  const controlPlaneReleases = [...part.controlPlane.releases, ...part.served.filter((t) => !t.isConfig).map((t) => t.istiod)];
+  const clusterReleases = Object.fromEntries(
+    part.served.map((t) => [t.cluster.name, [...t.pinned, ...(workloads.get(t.cluster.name)?.releases ?? [])]]),
+  );
+  const resources = new Set<pulumi.CustomResource>(controlPlaneReleases);
+  for (const t of part.served) for (const r of [...t.serving, ...t.pinned, ...(workloads.get(t.cluster.name)?.resources ?? [])]) resources.add(r);
+  return { controlPlaneReleases, clusterReleases, resources: [...resources] };
 }
 
 /** The guide's URL for helloworld (`http://$GATEWAY_URL/hello`), through the config cluster's ingress gateway. */
@@ -347,18 +398,28 @@ export function helloworldUrlOf(configIngress: pulumi.Output<string>): pulumi.Ou
 }
 
 /** The whole mesh: the operator's part, then the admin's part on every remote. */
-export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets: MeshSecrets, order: MeshOrder, placement: Placement): MeshOutputs {
-  const { controlPlane, served } = buildControlPlanePart(cfg, providers, secrets, order, placement);
+export function buildMesh(
+  cfg: MeshConfig,
+  providers: ClusterProviders,
+  secrets: MeshSecrets,
+  order: MeshOrder,
+  placement: Placement,
+): MeshOutputs & { deployed: DeployedParts } {
+  const part = buildControlPlanePart(cfg, providers, secrets, order, placement);
+  const { controlPlane, served } = part;
+  const workloads = new Map<string, Workloads>();
   const remotes: Record<string, RemoteClusterInfo> = {};
   let configIngress: pulumi.Output<string> | undefined;
   for (const target of served) {
     const { cluster, isConfig, namespace, injectionReady, crds } = target;
-    const ingress = buildWorkloads(
+    const built = buildWorkloads(
       { cluster, chart: cluster.chart, isConfig, namespace, injectionReady, crds },
       cfg.samples,
       providerFor(providers, cluster),
       placement,
     );
+    workloads.set(cluster.name, built);
+    const ingress = built.ingressAddress;
     if (isConfig) configIngress = ingress;
     remotes[cluster.name] = {
       role: isConfig ? RemoteClusterRole.Config : RemoteClusterRole.Remote,
@@ -376,5 +437,6 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
     controlPlaneLoadBalancer: controlPlane.gateway.loadBalancerAddress,
     remotes,
     ...(helloworldUrl ? { helloworldUrl } : {}),
+    deployed: deployedParts(part, workloads),
   };
 }

@@ -266,8 +266,11 @@ export interface ServedRemoteCluster {
   network: string;
   /** The control plane namespace in this cluster: the mesh admins' gateways run there. */
   namespace: pulumi.Output<string>;
-  /** The Istio release of this cluster's charts: the mesh admins' gateway charts and samples follow it. */
-  istioVersion: string;
+  /**
+   * The Istio release the mesh admins' gateway charts and samples on this cluster follow: its `istioVersion`, never
+   * ahead of what the control plane's releases report.
+   */
+  istioVersion: pulumi.Output<string>;
   /** The URL the cluster's injection webhook calls. */
   injectionUrl: pulumi.Output<string>;
   /** The URL the validation webhooks call; the config cluster in hostname mode only. */

@@ -159,7 +159,7 @@ export class MeshWorkloads extends pulumi.ComponentResource {
           doc.samples,
           provider,
           { parent: this },
-        );
+        ).ingressAddress;
         if (role === RemoteClusterRole.Config) configIngress = ingress;
         clusters[cluster.name] = {
           role,

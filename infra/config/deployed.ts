@@ -10,14 +10,19 @@
  *   the provider and everything bound to it, with new releases colliding with the old ones of the same names.
  * - `exposure.mode`: it swaps the mesh's root CA (istiod's self-signed root vs the plug-in root), and mTLS between
  *   pods holding certificates of the old and the new root fails until every pod restarts.
- * - `clusters.external.istioSystem`: "create" -> "existing" would delete the created namespace, "existing" ->
- *   "create" fails on the namespace that is there.
+ * - `clusters.external.istioSystem`: "existing" -> "create" fails on the namespace that is there. ("create" ->
+ *   "existing" is allowed: the read takes the created Namespace's URN and id, and the engine relinquishes it,
+ *   `controlPlaneGateway.ts`.)
+ *
+ * The record says what the deployment holds (issue 20): the versions are those the Helm releases report
+ * (`package/deployedState.ts`), and it resolves only once everything it describes is done.
  * Pure: the program reads the previous value through a StackReference to its own stack (`infra/program.ts`).
  */
 import { z } from "zod";
 import { serverKey } from "../../package/config/document";
+import type { DeployedVersions } from "../../package/deployedState";
 import type { MeshConfig, RemoteCluster } from "../../package/config/model";
-import type { Problem } from "../../package/config/problems";
+import { formatPath, type Problem } from "../../package/config/problems";
 import { controlPlaneUpgradeProblems, versionChangeProblems } from "../../package/config/versions";
 
 /** The stack output that carries the record. */
@@ -29,9 +34,10 @@ const deployedConfigSchema = z.object({
   controlPlaneNamespace: z.string(),
   exposureMode: z.enum(["hostname", "loadBalancer"]),
   istioSystem: z.enum(["create", "existing"]),
-  /** The control plane's Istio version (`istio.version`). */
+  /** The control plane's Istio version: the lowest its releases (`istio.version`) reported. */
   istioVersion: z.string(),
   external: z.object({ name: z.string() }),
+  /** Each remote's `istioVersion`: the lowest its own releases reported; absent when it has none in this stack. */
   config: z.object({ name: z.string(), apiServer: z.string(), istioVersion: z.string().optional() }),
   remotes: z.array(z.object({ name: z.string(), apiServer: z.string(), istioVersion: z.string().optional() })),
 });
@@ -42,34 +48,62 @@ export type DeployedConfig = z.output<typeof deployedConfigSchema>;
 const deployedAdminConfigSchema = z.object({ stackKind: z.literal("admin"), operatorStack: z.string() });
 export type DeployedAdminConfig = z.output<typeof deployedAdminConfigSchema>;
 
-/** What the next run compares against. */
-export function deployedConfigOf(cfg: MeshConfig & { kind: "mesh" | "operator" }): DeployedConfig {
+/**
+ * What the next run compares against: the keys that cannot change from the stack file (a change of any of them is
+ * refused, so they are what is deployed), the versions from what the releases report. A further remote none of whose
+ * releases exists (left out of a targeted run) is not recorded; nothing of the control plane existing yet records
+ * the configured version (nothing can jump from it).
+ */
+export function deployedConfigOf(cfg: MeshConfig & { kind: "mesh" | "operator" }, deployed: DeployedVersions): DeployedConfig {
+  const record = (cluster: RemoteCluster) => {
+    const version = deployed.clusters[cluster.name];
+    return { name: cluster.name, apiServer: cluster.apiServer, ...(version !== undefined ? { istioVersion: version } : {}) };
+  };
   return {
     stackKind: cfg.kind,
     controlPlaneNamespace: cfg.namespace,
     exposureMode: cfg.exposure.mode,
     istioSystem: cfg.external.istioSystem,
-    istioVersion: cfg.chart.version,
+    istioVersion: deployed.controlPlane ?? cfg.chart.version,
     external: { name: cfg.external.name },
-    config: clusterRecord(cfg.configCluster),
-    remotes: cfg.remotes.map(clusterRecord),
+    config: record(cfg.configCluster),
+    remotes: cfg.remotes.filter((r) => deployed.clusters[r.name] !== undefined).map(record),
   };
 }
 
-/** A remote cluster as recorded: its identity and the version of its charts (`istioVersion`, else `istio.version`). */
-function clusterRecord(cluster: RemoteCluster): DeployedConfig["config"] {
-  return { name: cluster.name, apiServer: cluster.apiServer, istioVersion: cluster.chart.version };
-}
+/** The record as read back: none, a whole mesh's or operator's, an admin stack's, or one that cannot be read. */
+export type ParsedRecord =
+  | { kind: "none" }
+  | { kind: "recorded"; config: DeployedConfig }
+  | { kind: "admin"; config: DeployedAdminConfig }
+  | { kind: "unreadable"; message: string };
 
 /**
- * The previous record, from the stack output as the backend returns it: `undefined` before the first successful
- * `pulumi up` (or after `pulumi destroy`), or for a record this program cannot read (then nothing is compared).
+ * The previous record, from the stack output as the backend returns it: none before the first successful
+ * `pulumi up` (or after `pulumi destroy`); a record that is there but is not one this program writes is unreadable,
+ * with what is wrong and how to recover (issue 20, F5: it must not switch the checks off).
  */
-export function parseDeployedConfig(output: unknown): DeployedConfig | DeployedAdminConfig | undefined {
+export function parseDeployedConfig(output: unknown): ParsedRecord {
+  if (output === undefined || output === null) return { kind: "none" };
   const admin = deployedAdminConfigSchema.safeParse(output);
-  if (admin.success) return admin.data;
+  if (admin.success) return { kind: "admin", config: admin.data };
   const parsed = deployedConfigSchema.safeParse(output);
-  return parsed.success ? parsed.data : undefined;
+  if (parsed.success) return { kind: "recorded", config: parsed.data };
+  const kind = typeof output === "object" && !Array.isArray(output) ? (output as { stackKind?: unknown }).stackKind : undefined;
+  const wrong =
+    typeof output !== "object" || Array.isArray(output)
+      ? `is ${Array.isArray(output) ? "a list" : `a ${typeof output}`}, not an object`
+      : kind === "admin"
+        ? "is an admin stack's record without a readable operatorStack"
+        : parsed.error.issues.map((i) => `${i.path.length > 0 ? formatPath(i.path) : "(root)"} ${i.message.toLowerCase()}`).join("; ");
+  return {
+    kind: "unreadable",
+    message:
+      `the stack output ${DEPLOYED_CONFIG_OUTPUT} (the record of this stack's last pulumi up) cannot be read: ${wrong}. ` +
+      `Every check against the deployed stack depends on it, so nothing is deployed. If a newer version of this program wrote it, run that version or a newer one. ` +
+      `Otherwise remove the output from the stack's state (pulumi stack export --file state.json; delete "${DEPLOYED_CONFIG_OUTPUT}" from the outputs of the pulumi:pulumi:Stack resource; pulumi stack import --file state.json) ` +
+      `and run pulumi up once with the stack file as deployed, which records it anew (README: Immutable keys)`,
+  };
 }
 
 const KIND_NAMES: Record<string, string> = { mesh: "a whole mesh", operator: "a mesh operator's stack", admin: "a mesh admins' stack" };
@@ -118,18 +152,9 @@ export function immutableKeyProblems(previous: DeployedConfig | undefined, cfg: 
       `Keep "${previous.exposureMode}", or deploy the other mode as a new stack and move workloads to it`,
     );
   }
-  if (previous.istioSystem !== cfg.external.istioSystem) {
-    was(
-      "clusters.external.istioSystem",
-      previous.istioSystem,
-      cfg.external.istioSystem,
-      previous.istioSystem === "create"
-        ? "the program created istio-system, and would delete it (with the gateway and its certificate) to stop owning it"
-        : "istio-system exists and the program cannot create it",
-      previous.istioSystem === "create"
-        ? `Keep "create", or first remove the namespace from the stack's state without deleting it (pulumi state delete <its URN>)`
-        : `Keep "existing"`,
-    );
+  // "create" -> "existing" hands the namespace over without deleting it (the engine relinquishes it).
+  if (previous.istioSystem === "existing" && cfg.external.istioSystem === "create") {
+    was("clusters.external.istioSystem", previous.istioSystem, cfg.external.istioSystem, "istio-system exists and the program cannot create it", `Keep "existing"`);
   }
   const rename = (path: string, deployed: string, next: string) =>
     was(

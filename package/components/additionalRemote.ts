@@ -14,8 +14,14 @@ import { remoteBaseValues, remoteIstiodValues, remoteValuesInput, type ExposureM
 import { injectionUrl } from "./urls";
 
 export interface AdditionalRemoteArgs {
-  /** This cluster's charts: its `istioVersion`, else the control plane's. */
+  /** This cluster's `base` (its CRDs and the reader service account): its `istioVersion`, else the control plane's. */
   chart: ChartSource;
+  /**
+   * The control plane's charts, for this cluster's `istiod` release (remote profile): the reader ClusterRole the
+   * external istiod uses here, the webhooks that call it. The access follows the version that uses it, so a cluster
+   * held back keeps every rule the control plane's own chart grants (1.29 reads remotes' mesh ConfigMaps).
+   */
+  controlPlaneChart: ChartSource;
   namespace: string;
   clusterName: string;
   network: string;
@@ -66,7 +72,7 @@ export class AdditionalRemote extends pulumi.ComponentResource {
     );
     this.istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,
-      chartReleaseArgs({ chart: "istiod", source: args.chart, releaseName: "istiod", namespace, values: remoteIstiodValues(values) }),
+      chartReleaseArgs({ chart: "istiod", source: args.controlPlaneChart, releaseName: "istiod", namespace, values: remoteIstiodValues({ ...values, chartVersion: args.controlPlaneChart.version }) }),
       { parent: this, provider, dependsOn: [this.base] },
     );
 

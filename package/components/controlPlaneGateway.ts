@@ -100,8 +100,14 @@ export interface ControlPlaneGatewayArgs {
  * `istio-system`, created or read. pulumi-kubernetes refuses to create an object that exists ("The resource already
  * exists in the cluster ... set upsertExistingObjects", `provider/pkg/await/await.go`), and a namespace that holds a
  * certificate issued beforehand must exist before the first `pulumi up`; so "existing" reads it: a read is never
- * updated or deleted by Pulumi, and fails the deploy early if the namespace is missing. The read has its own name:
- * reading under the URN of a created Namespace would make the engine replace (delete) the created one.
+ * updated or deleted by Pulumi, and fails the deploy early if the namespace is missing.
+ *
+ * The read takes the created Namespace's name, so its URN, and its id (a cluster-scoped object's id is its name):
+ * a stack that created istio-system and now says "existing" hands it over without deleting it. The engine calls this
+ * a relinquish: "In the event that the new "read" resource's ID matches the existing resource, we do not need to
+ * delete the resource" (pulumi/pulumi `pkg/resource/deploy/step_generator.go`, `GenerateReadSteps`), and a read
+ * step checks no protection (`step.go`, `ReadStep.Apply`). So no stack file, recorded or not, deletes istio-system
+ * (issue 20, F2); `pulumi destroy` of a stack that says "create" still does.
  * Returns the namespace name as an Output that carries the dependency on it.
  */
 function gatewayNamespace(
@@ -110,7 +116,7 @@ function gatewayNamespace(
   opts: pulumi.CustomResourceOptions,
 ): pulumi.Output<string> {
   if (istioSystem === "existing") {
-    const existing = k8s.core.v1.Namespace.get(`${name}-${GATEWAY_NAMESPACE}-existing`, GATEWAY_NAMESPACE, { parent: opts.parent });
+    const existing = k8s.core.v1.Namespace.get(`${name}-${GATEWAY_NAMESPACE}`, GATEWAY_NAMESPACE, { parent: opts.parent });
     // The id is the name the read was given (known in a preview too); the Output carries the read as a dependency.
     return existing.id.apply(() => GATEWAY_NAMESPACE);
   }

@@ -11,13 +11,14 @@ import { configClusterBaseValues, configClusterIstiodValues, remoteValuesInput, 
 import { injectionUrl, validationUrl } from "./urls";
 
 export interface RemoteConfigClusterArgs {
-  /** This cluster's charts (`istiod`): its `istioVersion`, else the control plane's. */
-  chart: ChartSource;
   /**
-   * The chart of `base`, Istio's CRDs, which the external istiod reads: always the control plane's, so they never
-   * lag it (Istio upgrades CRDs before istiod: https://istio.io/latest/docs/setup/upgrade/helm/).
+   * The control plane's charts, whatever the cluster's own `istioVersion`: both releases here are what the external
+   * istiod uses in this cluster. `base` holds the CRDs it reads (Istio upgrades CRDs before istiod:
+   * https://istio.io/latest/docs/setup/upgrade/helm/); `istiod` holds the `istiod` service account it authenticates
+   * as, with the RBAC its own version needs (1.30 reads `listenersets/status`, which 1.29's ClusterRole does not
+   * grant), the webhooks that call it and the mesh config it reads (`remoteValues.ts`).
    */
-  crdsChart: ChartSource;
+  chart: ChartSource;
   /** The control plane namespace, `external-istiod` in the guide. */
   namespace: string;
   /** The cluster's name in the mesh (`REMOTE_CLUSTER_NAME`), the external istiod's `CLUSTER_ID`. */
@@ -53,7 +54,7 @@ export class RemoteConfigCluster extends pulumi.ComponentResource {
     const namespace = this.namespace.metadata.name;
     this.base = new k8s.helm.v3.Release(
       `${name}-istio-base`,
-      chartReleaseArgs({ chart: "base", source: args.crdsChart, releaseName: "istio-base", namespace, values: configClusterBaseValues({ ...values, chartVersion: args.crdsChart.version }) }),
+      chartReleaseArgs({ chart: "base", source: args.chart, releaseName: "istio-base", namespace, values: configClusterBaseValues(values) }),
       { parent: this, ...keep },
     );
     this.istiod = new k8s.helm.v3.Release(

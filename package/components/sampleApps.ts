@@ -148,6 +148,8 @@ export interface SampleAppsArgs {
 /** The sample application on one remote cluster. Provider via `opts`. */
 export class SampleApps extends pulumi.ComponentResource {
   readonly namespace: k8s.core.v1.Namespace;
+  /** Everything the samples create: a stack's record waits for all of it (`package/deployedState.ts`). */
+  readonly resources: pulumi.CustomResource[];
 
   constructor(name: string, args: SampleAppsArgs, opts?: pulumi.ComponentResourceOptions) {
     super(typeToken("SampleApps"), name, {}, opts);
@@ -160,20 +162,24 @@ export class SampleApps extends pulumi.ComponentResource {
     const ns = this.namespace.metadata.name;
     const injected = { parent: this, dependsOn: args.injectionReady };
 
-    new k8s.core.v1.Service(`${name}-helloworld`, helloworldServiceArgs(ns), { parent: this });
-    new k8s.apps.v1.Deployment(
-      `${name}-helloworld-${args.helloworldVersion}`,
-      helloworldDeploymentArgs(ns, args.helloworldVersion, args.istioVersion),
-      injected,
-    );
-    new k8s.core.v1.ServiceAccount(`${name}-sleep`, sleepServiceAccountArgs(ns), { parent: this });
-    new k8s.core.v1.Service(`${name}-sleep`, sleepServiceArgs(ns), { parent: this });
-    new k8s.apps.v1.Deployment(`${name}-sleep`, sleepDeploymentArgs(ns), injected);
-
+    this.resources = [
+      this.namespace,
+      new k8s.core.v1.Service(`${name}-helloworld`, helloworldServiceArgs(ns), { parent: this }),
+      new k8s.apps.v1.Deployment(
+        `${name}-helloworld-${args.helloworldVersion}`,
+        helloworldDeploymentArgs(ns, args.helloworldVersion, args.istioVersion),
+        injected,
+      ),
+      new k8s.core.v1.ServiceAccount(`${name}-sleep`, sleepServiceAccountArgs(ns), { parent: this }),
+      new k8s.core.v1.Service(`${name}-sleep`, sleepServiceArgs(ns), { parent: this }),
+      new k8s.apps.v1.Deployment(`${name}-sleep`, sleepDeploymentArgs(ns), injected),
+    ];
     if (args.exposeThroughIngress) {
       const crds = { parent: this, dependsOn: args.crds ? [args.crds] : [] };
-      new k8s.apiextensions.CustomResource(`${name}-helloworld-gateway`, helloworldGateway(ns), crds);
-      new k8s.apiextensions.CustomResource(`${name}-helloworld-virtualservice`, helloworldVirtualService(ns), crds);
+      this.resources.push(
+        new k8s.apiextensions.CustomResource(`${name}-helloworld-gateway`, helloworldGateway(ns), crds),
+        new k8s.apiextensions.CustomResource(`${name}-helloworld-virtualservice`, helloworldVirtualService(ns), crds),
+      );
     }
     this.registerOutputs({});
   }

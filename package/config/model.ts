@@ -34,8 +34,9 @@ export interface RemoteCluster extends ClusterRef {
   network: string;
   gateways: { ingress: boolean; egress: boolean };
   /**
-   * This cluster's charts: its `istioVersion`, else the control plane's `istio.version`. For the config cluster,
-   * all but `base`: its CRDs are the control plane's (`MeshConfig.chart`).
+   * The charts of this cluster's own releases: its `istioVersion`, else the control plane's `istio.version`. What a
+   * pin holds back: a further remote's `base` (its CRDs and the reader service account), the gateways (ingress,
+   * egress, east-west) and the samples. What the external istiod uses here follows `MeshConfig.chart` (issue 20).
    */
   chart: ChartSource;
 }
@@ -51,8 +52,10 @@ export type Exposure =
 
 export interface MeshConfig {
   /**
-   * The control plane's charts (`istio.version`): the external cluster's releases, the external istiod, and the
-   * config cluster's `base`, whose CRDs the external istiod reads and so never lag it.
+   * The control plane's charts (`istio.version`): the external cluster's releases, the external istiod, and what the
+   * external istiod uses in every remote: the config cluster's `base` (the CRDs it reads, never lagging it) and each
+   * remote's `istiod` release (the RBAC of the service accounts it authenticates as, the webhooks that call it, the
+   * mesh config it reads).
    */
   chart: ChartSource;
   meshId: string;

@@ -1,0 +1,76 @@
+/**
+ * A stack deployed before `deployedConfig` existed (issue 20, F2/F8): its outputs hold no record, but every
+ * version of this program exported `EXTERNAL_ISTIOD_ADDR` and `remotes` (each remote by name, with its `role` and,
+ * in hostname mode, the config cluster's `validationUrl`). What they tell is checked like the record; what they do
+ * not tell is named on every run until a `pulumi up` writes the record. Pure.
+ */
+import { isIP } from "node:net";
+import type { MeshConfig } from "../../package/config/model";
+import type { Problem } from "../../package/config/problems";
+import { DEPLOYED_CONFIG_OUTPUT } from "./deployed";
+
+/** What the outputs of an unrecorded stack tell about its deployment. */
+export interface InferredDeployment {
+  /** From the address (an IP in loadBalancer mode) and the config cluster's `validationUrl` (hostname mode only). */
+  exposureMode?: "hostname" | "loadBalancer";
+  /** The remote listed with `role: config`. */
+  configCluster?: string;
+  /** The further remotes' names. */
+  remotes: string[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export function inferDeployment(address: unknown, remotes: unknown): InferredDeployment {
+  const entries = isRecord(remotes) ? Object.entries(remotes).filter((e): e is [string, Record<string, unknown>] => isRecord(e[1])) : [];
+  const config = entries.find(([, r]) => r.role === "config");
+  const exposureMode =
+    config && typeof config[1].validationUrl === "string"
+      ? "hostname"
+      : typeof address === "string" && address !== ""
+        ? isIP(address) !== 0
+          ? "loadBalancer"
+          : "hostname"
+        : undefined;
+  return {
+    ...(exposureMode ? { exposureMode } : {}),
+    ...(config ? { configCluster: config[0] } : {}),
+    remotes: entries.filter(([, r]) => r.role === "remote").map(([name]) => name),
+  };
+}
+
+const DOC = "README: A stack deployed before deployedConfig existed";
+
+/** The changes the outputs show: the exposure mode and the config cluster's name. */
+export function inferredProblems(inferred: InferredDeployment, cfg: MeshConfig): Problem[] {
+  const problems: Problem[] = [];
+  const from = `(read from the stack's outputs: it has no ${DEPLOYED_CONFIG_OUTPUT} yet)`;
+  if (inferred.exposureMode && inferred.exposureMode !== cfg.exposure.mode) {
+    problems.push({
+      path: "exposure.mode",
+      message: `is "${cfg.exposure.mode}", but the deployed stack has "${inferred.exposureMode}" ${from}; switching replaces the mesh's root CA, and mTLS between workloads of the old and the new root fails until every pod restarts. Keep "${inferred.exposureMode}" (${DOC})`,
+    });
+  }
+  if (inferred.configCluster && inferred.configCluster !== cfg.configCluster.name) {
+    problems.push({
+      path: "clusters.config.name",
+      message: `is "${cfg.configCluster.name}", but the deployed stack has "${inferred.configCluster}" ${from}; a cluster's name is its Istio cluster ID and the identity of its provider, so a new name would replace everything in that cluster. Keep "${inferred.configCluster}" (${DOC})`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Said on every run of an unrecorded stack: which keys this run cannot check, and what makes the next one checked.
+ * istio-system and the control plane namespaces are safe whatever the stack file says (README, same section).
+ */
+export function unrecordedWarning(source: string, inferred: InferredDeployment): string {
+  const checked = ["exposure.mode", "clusters.config.name"].filter((k) => (k === "exposure.mode" ? inferred.exposureMode : inferred.configCluster) !== undefined);
+  return (
+    `${source}: the deployed stack has outputs but no ${DEPLOYED_CONFIG_OUTPUT} (it was deployed by an older version of this program), ` +
+    `so this run cannot check istio.version and each cluster's istioVersion (version jumps), mesh.controlPlaneNamespace, ` +
+    `clusters.external.name, clusters.external.istioSystem and the further remotes' names against it` +
+    (checked.length > 0 ? `; ${checked.join(" and ")} are checked against its other outputs` : "") +
+    `. Make this pulumi up with the stack file as deployed: it records ${DEPLOYED_CONFIG_OUTPUT}, and the next run checks every key (${DOC})`
+  );
+}
