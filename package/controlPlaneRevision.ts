@@ -1,8 +1,9 @@
 /**
  * The readiness marker the mesh operator exports per remote cluster (issue 15): a digest of what serves that
- * cluster's proxies and webhooks, the external istiod's release and the cluster's own istiod release (chart
- * version and values). A Release's outputs resolve once Helm reports it ready, so the marker is known only then;
- * and it changes whenever either release is redeployed with another chart or other values.
+ * cluster's proxies and webhooks, the external istiod's release and the cluster's own releases (its istiod, which
+ * follows the control plane, and those at the cluster's own version: a further remote's `base`, the east-west
+ * gateway), each by chart version and values. A Release's outputs resolve once Helm reports it ready, so the marker
+ * is known only then; and it changes whenever one of them is redeployed with another chart or other values.
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";

@@ -6,8 +6,11 @@
  * - `pulumi up --target`/`--exclude` still runs the whole program, and the root stack is always targeted
  *   (pulumi/pulumi `pkg/resource/deploy/step_generator.go`, `isImplicitlyTargetedResource`). An untargeted release
  *   gets a `SameStep` that keeps its old outputs (`step.go`, `SameStep.Apply`: "Retain the ID and outputs"), so its
- *   `version` output is the version it really runs. An untargeted release that does not exist yet is a skipped
- *   create (`NewSkippedCreateStep`) with no outputs: its `version` resolves undefined.
+ *   `status.version` (the chart version Helm reports deployed) is the version it really runs. An untargeted release
+ *   that does not exist yet is a skipped create (`NewSkippedCreateStep`) with no outputs: no `status`. (Its `version`
+ *   would not tell: the SDK fills an output the engine did not return with the input, `runtime/resource.js`
+ *   `resolveOutputs`.) In a preview `status` is unknown, and what a preview records is never saved: there the
+ *   requested `version` stands in, so the offline render shows the record a whole `pulumi up` writes.
  * - Stack outputs are registered once all of them resolve (`@pulumi/pulumi` `runtime/stack.js`), and a failed
  *   update keeps the previous outputs of what it did not register (pulumi/pulumi#15754). A record that waits for
  *   every resource it describes is therefore never written by an update that failed on one of them.
@@ -50,9 +53,15 @@ export function lowestVersion(versions: readonly (string | undefined)[]): string
   return lowest?.text;
 }
 
+/** The chart version a release runs, as Helm reports it; undefined for one that does not exist. */
+export function reportedVersion(release: k8s.helm.v3.Release): pulumi.Output<string | undefined> {
+  if (pulumi.runtime.isDryRun()) return release.version as pulumi.Output<string | undefined>;
+  return (release.status as pulumi.Output<{ version?: string } | undefined>).apply((status) => status?.version);
+}
+
 /** The releases' reported versions, resolved once every resource in `parts` is done. */
 export function deployedVersions(parts: DeployedParts): pulumi.Output<DeployedVersions> {
-  const versionsOf = (releases: readonly k8s.helm.v3.Release[]) => pulumi.all(releases.map((r) => r.version as pulumi.Output<string | undefined>));
+  const versionsOf = (releases: readonly k8s.helm.v3.Release[]) => pulumi.all(releases.map(reportedVersion));
   const clusters = Object.entries(parts.clusterReleases);
   return pulumi
     .all([

@@ -32,7 +32,7 @@ import { RemoteConfigCluster } from "./components/remoteConfigCluster";
 import { SampleApps } from "./components/sampleApps";
 import type { ReleaseSource } from "./components/common";
 import { revisionOf } from "./controlPlaneRevision";
-import { lowestVersion, type DeployedParts } from "./deployedState";
+import { lowestVersion, reportedVersion, type DeployedParts } from "./deployedState";
 import type { MeshConfig, RemoteCluster } from "./config/model";
 import { RemoteClusterRole, type RemoteClusterInfo, type ServedRemoteCluster } from "./meshArgs";
 import { providerFor, type ClusterProviders } from "./providers";
@@ -305,7 +305,7 @@ function readyMarker(revision: pulumi.Output<string>, serving: readonly pulumi.C
  * releases report (after a `pulumi up --target` that left some of them behind, issue 20).
  */
 function servedVersion(controlPlane: ControlPlane, pin: string): pulumi.Output<string> {
-  return pulumi.all(controlPlane.releases.map((r) => r.version as pulumi.Output<string | undefined>)).apply((deployed) => lowestVersion([pin, ...deployed]) ?? pin);
+  return pulumi.all(controlPlane.releases.map(reportedVersion)).apply((deployed) => lowestVersion([pin, ...deployed]) ?? pin);
 }
 
 /** What the mesh admins need to know about a served cluster (the operator's outputs). */
@@ -318,7 +318,7 @@ export function servedClusterInfo(controlPlane: ControlPlane, target: ServedClus
     injectionUrl: target.injectionUrl,
     ...(target.validationUrl ? { validationUrl: target.validationUrl } : {}),
     remoteSecretName: target.remoteSecretName,
-    controlPlaneRevision: readyMarker(revisionOf([controlPlane.externalIstiod.istiod, target.istiod]), target.serving),
+    controlPlaneRevision: readyMarker(revisionOf([controlPlane.externalIstiod.istiod, target.istiod, ...target.pinned]), target.serving),
   };
 }
 

@@ -18,6 +18,8 @@ export type Wire = unknown;
 export interface Registration {
   kind: "register" | "read";
   urn: string;
+  /** A read's id: the object it reads (the engine relinquishes a created resource of the same URN and id). */
+  id?: string;
   type: string;
   name: string;
   custom: boolean;
@@ -125,6 +127,7 @@ interface RegisterRequest {
   getObject(): ProtoStruct | undefined;
 }
 interface ReadRequest {
+  getId(): string;
   getType(): string;
   getName(): string;
   getParent(): string;
@@ -210,6 +213,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
         registrations.push({
           kind: "read",
           urn: resp.getUrn(),
+          id: req.getId(),
           type: req.getType(),
           name: req.getName(),
           custom: true,

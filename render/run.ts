@@ -3,6 +3,7 @@
  * runtime, and returns the render model, or the config problems.
  */
 import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../infra/config/load";
 import { program } from "../infra/program";
 import { qualifiedStackName } from "../infra/stackNames";
@@ -29,6 +30,11 @@ export interface RenderRequest {
    * `pulumi up`. Values the file shows as "[unknown]" or "[secret]" stay shown so.
    */
   operatorOutputs?: Record<string, unknown>;
+  /**
+   * What the engine answers instead of a preview's (outputs = inputs, reads unknown): for tests that stand for a
+   * `pulumi up`, such as one whose untargeted releases keep their previous outputs.
+   */
+  engine?: { mocks: pulumi.runtime.Mocks; preview: boolean };
 }
 
 export type RenderResult =
@@ -59,7 +65,7 @@ export async function renderStack(req: RenderRequest): Promise<RenderResult> {
       ...(req.deployedOutputs ? { [qualifiedStackName(req.stack, MOCK_ORGANIZATION, project)]: req.deployedOutputs } : {}),
       ...(req.operatorOutputs && operatorStack !== undefined ? { [qualifiedStackName(operatorStack, MOCK_ORGANIZATION, project)]: req.operatorOutputs } : {}),
     };
-    const evaluation = await evaluate({ project, stack: req.stack, config, secretKeys, stackOutputs, program: () => program({ source }) });
+    const evaluation = await evaluate({ project, stack: req.stack, config, secretKeys, stackOutputs, ...req.engine, program: () => program({ source }) });
     return { ok: true, rendered: toRendered(evaluation), evaluation };
   } catch (err) {
     if (err instanceof ProgramError && err.error instanceof ConfigError) {

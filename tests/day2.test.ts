@@ -45,7 +45,7 @@ test("prod uses the existing istio-system: read, never created, and every istio-
     ["external-istiod"],
     "the only namespace created in the external cluster is the control plane's",
   );
-  const read = namespaces.find((x) => x.name === "cp-eu-west-istio-system-existing");
+  const read = namespaces.find((x) => x.name === "cp-eu-west-istio-system");
   assert.ok(read, "istio-system is read");
   assert.deepEqual(read.inputs, {}, "a read: no desired state, so Pulumi never updates or deletes it");
   const inIstioSystem = external.filter((x) => x.type === RELEASE && x.inputs.namespace === "istio-system");
@@ -188,12 +188,32 @@ test("a changed control plane namespace, exposure mode or istio-system ownership
   const config = topologyConfig(BASE);
   config["istio-mesh:mesh"] = { id: "mesh1", controlPlaneNamespace: "istio-cp" };
   config["istio-mesh:exposure"] = { mode: "loadBalancer" };
-  (config["istio-mesh:clusters"] as { external: Record<string, unknown> }).external.istioSystem = "existing";
   const { file, result } = await renderAgainst(deployed, config);
   assert.deepEqual([...refusal(result)].sort(), [
-    `${file}: clusters.external.istioSystem: is "existing", but the deployed stack has "create"; the program created istio-system, and would delete it (with the gateway and its certificate) to stop owning it. Keep "create", or first remove the namespace from the stack's state without deleting it (pulumi state delete <its URN>) (README: Immutable keys)`,
     `${file}: exposure.mode: is "loadBalancer", but the deployed stack has "hostname"; switching replaces the mesh's root CA, and mTLS between workloads of the old and the new root fails until every pod restarts. Keep "hostname", or deploy the other mode as a new stack and move workloads to it (README: Immutable keys)`,
     `${file}: mesh.controlPlaneNamespace: is "istio-cp", but the deployed stack has "external-istiod"; the control plane namespace cannot change on a deployed mesh (the new releases cannot take over the CRDs and webhooks of the old ones). Keep "external-istiod", or deploy the new namespace as a new stack and move workloads to it (README: Immutable keys)`,
+  ]);
+});
+
+test("istio-system: a created one is handed over without a delete (the read takes its URN and id); an existing one cannot become created", async () => {
+  const deployed = await deployedOutputsOf(BASE); // istioSystem: create
+  const created = expectRendered(await renderTopology(BASE)).evaluation.registrations.find((x) => x.type === NAMESPACE && x.name === "external-istio-system");
+  assert.equal(created?.kind, "register");
+  assert.equal(at(created.inputs, "metadata.name"), "istio-system", "a cluster-scoped object's id is its name");
+  const handedOver = topologyConfig(BASE);
+  (handedOver["istio-mesh:clusters"] as { external: Record<string, unknown> }).external.istioSystem = "existing";
+  const { result } = await renderAgainst(deployed, handedOver);
+  const { evaluation } = expectRendered(result);
+  const read = evaluation.registrations.find((x) => x.type === NAMESPACE && x.urn === created.urn);
+  assert.equal(read?.kind, "read", "the same URN, now a read: GenerateReadSteps relinquishes the created namespace");
+  assert.equal(read.id, "istio-system", "and the same id, so the engine deletes nothing");
+  assert.equal((expectRendered(result).rendered.outputs.deployedConfig as { istioSystem: string }).istioSystem, "existing");
+
+  const existingDeployed = await deployedOutputsOf({ ...BASE });
+  (existingDeployed.deployedConfig as { istioSystem: string }).istioSystem = "existing";
+  const back = await renderAgainst(existingDeployed, topologyConfig(BASE));
+  assert.deepEqual(refusal(back.result), [
+    `${back.file}: clusters.external.istioSystem: is "create", but the deployed stack has "existing"; istio-system exists and the program cannot create it. Keep "existing" (README: Immutable keys)`,
   ]);
 });
 

@@ -23,7 +23,7 @@ const releaseVersions = (r: Rendered): string[] =>
     .map((x) => `${x.cluster} ${String(x.inputs.namespace)}/${String(x.inputs.name)} ${String(x.inputs.version)}`)
     .sort();
 
-test("mixed versions: the control plane and the clusters that follow it at 1.29.6, the pinned remote at 1.28.10", async () => {
+test("mixed versions: the control plane and the clusters that follow it at 1.29.6, the pinned remote at 1.28.10 but for its istiod, which follows the control plane", async () => {
   const { rendered: r } = expectRendered(await renderStack({ stack: "test", configFile: MIXED_FILE }));
   assert.deepEqual(releaseVersions(r), [
     "cluster1 external-istiod/istio-base 1.29.6",
@@ -34,7 +34,8 @@ test("mixed versions: the control plane and the clusters that follow it at 1.29.
     "cluster2 external-istiod/istio-base 1.28.10",
     "cluster2 external-istiod/istio-eastwestgateway 1.28.10",
     "cluster2 external-istiod/istio-ingressgateway 1.28.10",
-    "cluster2 external-istiod/istiod 1.28.10",
+    // The reader ClusterRole the 1.29 external istiod authenticates with on cluster2 is its own version's (issue 20).
+    "cluster2 external-istiod/istiod 1.29.6",
     "cluster3 external-istiod/istio-base 1.29.6",
     "cluster3 external-istiod/istio-eastwestgateway 1.29.6",
     "cluster3 external-istiod/istiod 1.29.6",
@@ -46,7 +47,7 @@ test("mixed versions: the control plane and the clusters that follow it at 1.29.
   assert.deepEqual(Object.fromEntries(crdVersionsByCluster(r)), { external: "1.29.6", cluster1: "1.29.6", cluster2: "1.28.10", cluster3: "1.29.6" });
 });
 
-test("a pinned config cluster: its istiod and gateways at the pin, its CRDs (base) at the control plane's version", async () => {
+test("a pinned config cluster: its gateways at the pin; its CRDs (base) and istiod (the external istiod's RBAC, webhooks and mesh config) at the control plane's version", async () => {
   const text = MIXED.replace("      network: network1\n", '      network: network1\n      istioVersion: "1.28.10"\n');
   const { rendered: r } = expectRendered(await renderText(text));
   assert.deepEqual(
@@ -56,7 +57,7 @@ test("a pinned config cluster: its istiod and gateways at the pin, its CRDs (bas
       "cluster1 external-istiod/istio-eastwestgateway 1.28.10",
       "cluster1 external-istiod/istio-egressgateway 1.28.10",
       "cluster1 external-istiod/istio-ingressgateway 1.28.10",
-      "cluster1 external-istiod/istiod 1.28.10",
+      "cluster1 external-istiod/istiod 1.29.6",
     ],
   );
 });

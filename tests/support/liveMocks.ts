@@ -29,7 +29,7 @@ export function liveMocks(loadBalancer: { ip?: string; hostname?: string } = { i
         state.data = { token: b64(fakeToken(name)), "ca.crt": FAKE_CA_CRT, namespace: b64("external-istiod") };
       }
       if (args.type === "kubernetes:helm.sh/v3:Release") {
-        state.status = { name: inputs.name, namespace: inputs.namespace, status: "deployed" };
+        state.status = { name: inputs.name, namespace: inputs.namespace, version: inputs.version, status: "deployed" };
       }
       if (args.type.startsWith("tls:")) {
         state.privateKeyPem = "-----BEGIN PRIVATE KEY-----\nfake\n-----END PRIVATE KEY-----\n";
