@@ -30,7 +30,7 @@ const READ_OUTPUTS = [DEPLOYED_CONFIG_OUTPUT, "EXTERNAL_ISTIOD_ADDR", "remotes"]
 export async function previousDeployment(source: string): Promise<PreviousDeployment> {
   const self = new pulumi.StackReference("deployed-config", { name: stackReferenceName(pulumi.getStack()) });
   const [record, address, remotes] = await Promise.all(READ_OUTPUTS.map((name) => self.getOutputDetails(name)));
-  const value = (d: pulumi.StackReferenceOutputDetails | undefined) => d?.value ?? d?.secretValue;
+  const value = (d: pulumi.StackReferenceOutputDetails | undefined): unknown => d?.value ?? d?.secretValue;
   const parsed = parseDeployedConfig(value(record));
   if (parsed.kind === "unreadable") throw new ConfigError([`${source}: ${DEPLOYED_CONFIG_OUTPUT}: ${parsed.message}`]);
   if (parsed.kind === "admin") return { kind: "recordedAdmin", config: parsed.config };

@@ -55,7 +55,7 @@ export function lowestVersion(versions: readonly (string | undefined)[]): string
 
 /** The chart version a release runs, as Helm reports it; undefined for one that does not exist. */
 export function reportedVersion(release: k8s.helm.v3.Release): pulumi.Output<string | undefined> {
-  if (pulumi.runtime.isDryRun()) return release.version as pulumi.Output<string | undefined>;
+  if (pulumi.runtime.isDryRun()) return release.version;
   return (release.status as pulumi.Output<{ version?: string } | undefined>).apply((status) => status?.version);
 }
 

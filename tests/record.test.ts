@@ -5,17 +5,22 @@
  * finishes. And a record that cannot be read, or a deployed stack without one, is said so.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
+import { runtime as pulumiRuntime } from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { lowestVersion } from "../package/deployedState";
 import { knownIssueWarnings } from "../package/config/knownIssues";
 import { parseDeployedConfig } from "../infra/config/deployed";
 import { inferDeployment, inferredProblems } from "../infra/config/inferred";
+import { evaluate } from "../render/evaluate";
 import { renderStack, type RenderRequest, type RenderResult } from "../render/run";
+import { readStackConfig } from "../render/stackFile";
+import { program } from "../infra/program";
 import { topologyConfig, type TopologySpec } from "../render/topology";
 import { liveMocks } from "./support/liveMocks";
 import { expectRendered, renderTopology } from "./support/render";
@@ -51,7 +56,7 @@ function targetedUp(kept: ReadonlyMap<string, string | undefined>): pulumi.runti
       const status = (result.state as { status: Record<string, unknown> }).status;
       return { id: result.id, state: { ...result.state, version: previous, status: { ...status, version: previous } } };
     },
-    call: live.call,
+    call: (args) => live.call(args),
   };
 }
 
@@ -127,8 +132,8 @@ test("a deployed stack without a record: its other outputs are checked, and ever
   const original = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     warnings.push(String(chunk));
-    return original(chunk as string, ...(rest as []));
-  }) as typeof process.stderr.write;
+    return original(chunk, ...(rest as []));
+  });
   console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
   try {
     const ok = await render(topologyConfig(SPEC), { deployedOutputs: legacy });
@@ -173,12 +178,9 @@ test("a whole mesh registers its outputs (the record among them) only once its l
       args.type === "kubernetes:apps/v1:Deployment"
         ? new Promise((resolve) => setTimeout(() => (events.push(`done ${args.name}`), resolve(live.newResource(args))), 50))
         : live.newResource(args),
-    call: live.call,
+    call: (args) => live.call(args),
   };
   const file = stackFile(config);
-  const { evaluate } = await import("../render/evaluate");
-  const { program } = await import("../infra/program");
-  const { readStackConfig } = await import("../render/stackFile");
   const { config: flat, secretKeys } = readStackConfig(file, "istio-mesh", file);
   const ev = await evaluate({
     project: "istio-mesh",
@@ -187,9 +189,8 @@ test("a whole mesh registers its outputs (the record among them) only once its l
     secretKeys,
     mocks: slow,
     preview: false,
-    program: async () => {
-      const runtime = (await import("@pulumi/pulumi")).runtime;
-      const monitor = runtime.getMonitor() as unknown as { registerResourceOutputs(req: { getUrn(): string }, cb: unknown): void };
+    program: () => {
+      const monitor = pulumiRuntime.getMonitor() as unknown as { registerResourceOutputs(req: { getUrn(): string }, cb: unknown): void };
       const register = monitor.registerResourceOutputs.bind(monitor);
       monitor.registerResourceOutputs = (req, cb) => {
         if (req.getUrn().includes("::pulumi:pulumi:Stack::")) events.push("stack outputs");
@@ -204,8 +205,7 @@ test("a whole mesh registers its outputs (the record among them) only once its l
   assert.equal(events.indexOf("stack outputs"), samples, `the outputs come after every sample: ${events.join(", ")}`);
 });
 
-test("npm run render -- --deployed-outputs: refuses a garbled record naming deployedConfig, takes the stack's own record without a word, names deployedConfig for outputs without one", async () => {
-  const { spawnSync } = await import("node:child_process");
+test("npm run render -- --deployed-outputs: refuses a garbled record naming deployedConfig, takes the stack's own record without a word, names deployedConfig for outputs without one", () => {
   const root = path.resolve(__dirname, "..");
   const cli = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.join(root, "render/cli.ts"), ...args], { cwd: root, encoding: "utf8", timeout: 180_000 });
   const own = cli("--stack", "prod", "--format", "json");

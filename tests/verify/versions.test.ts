@@ -90,23 +90,23 @@ describe("control plane versions (external cluster)", () => {
 describe("remote cluster versions", () => {
   const expectation = { charts: "1.28.10", controlPlane: "1.29.6", namespace: NS, gateways: ["istio-ingressgateway"] };
 
-  test("a remote pinned one minor behind passes: its charts at the pin, proxies older or at the control plane's", () => {
+  test("a remote pinned one minor behind passes: its gateway charts at the pin, its istiod at the control plane's, proxies older or at the control plane's", () => {
     const pods = [
       gateway("gw-a", "istio-ingressgateway", "1.28.10", "1.28.10"),
       // Restarted after the control plane moved: the external istiod injected its own proxy version.
       gateway("gw-b", "istio-ingressgateway", "1.28.10", "1.29.6"),
     ];
     assert.equal(
-      text(checkRemoteVersions({ injector: injector("1.28.10"), pods }, expectation)),
-      "ok: istiod 1.28.10, istio-ingressgateway 1.28.10 (proxy 1.28.10 and 1.29.6)",
+      text(checkRemoteVersions({ injector: injector("1.29.6"), pods }, expectation)),
+      "ok: istiod 1.29.6, istio-ingressgateway 1.28.10 (proxy 1.28.10 and 1.29.6)",
     );
   });
 
-  test("fails charts at another version than the cluster's: the istiod release, an unfinished gateway rollout", () => {
+  test("fails charts at another version than expected: an istiod release behind the control plane, an unfinished gateway rollout", () => {
     const pods = [gateway("gw-a", "istio-ingressgateway", "1.27.9", "1.28.10")];
     assert.equal(
-      text(checkRemoteVersions({ injector: injector("1.29.6"), pods }, expectation)),
-      "istiod from the 1.29.6 chart, expected 1.28.10 (the cluster's version); " +
+      text(checkRemoteVersions({ injector: injector("1.28.10"), pods }, expectation)),
+      "istiod from the 1.28.10 chart, expected 1.29.6 (istio.version: a remote's istiod follows the control plane); " +
         `istio-ingressgateway pod ${NS}/gw-a comes from the 1.27.9 chart, expected 1.28.10 (the cluster's version; is its rollout finished?)`,
     );
   });
@@ -114,20 +114,20 @@ describe("remote cluster versions", () => {
   test("fails a proxy ahead of the control plane (after a rollback) or two minors behind it, with the rule and the fix", () => {
     const ahead = [gateway("gw-a", "istio-ingressgateway", "1.28.10", "1.30.3")];
     assert.equal(
-      text(checkRemoteVersions({ injector: injector("1.28.10"), pods: ahead }, expectation)),
+      text(checkRemoteVersions({ injector: injector("1.29.6"), pods: ahead }, expectation)),
       `istio-ingressgateway pod ${NS}/gw-a runs proxy 1.30.3, newer than the control plane's 1.29.6; Istio does not support a data plane ahead of ` +
         `its control plane (${SKEW_POLICY_URL}): restart it (kubectl rollout restart deployment/istio-ingressgateway -n ${NS}) to have the control plane inject its proxy`,
     );
     const behind = [gateway("gw-a", "istio-ingressgateway", "1.28.10", "1.27.9")];
-    assert.match(text(checkRemoteVersions({ injector: injector("1.28.10"), pods: behind }, expectation)), /runs proxy 1\.27\.9, 2 minor versions behind the control plane's 1\.29\.6/);
+    assert.match(text(checkRemoteVersions({ injector: injector("1.29.6"), pods: behind }, expectation)), /runs proxy 1\.27\.9, 2 minor versions behind the control plane's 1\.29\.6/);
   });
 
   test("the config cluster's CRDs must be at the control plane's version, whatever the cluster's pin", () => {
     const crdsValidator = (version: string) => ({ metadata: { name: "istiod-default-validator", labels: { [VERSION_LABEL]: version } } });
     const config = { ...expectation, gateways: [] };
-    assert.equal(text(checkRemoteVersions({ injector: injector("1.28.10"), crdsValidator: crdsValidator("1.29.6"), pods: [] }, config)), "ok: istiod 1.28.10, CRDs 1.29.6");
+    assert.equal(text(checkRemoteVersions({ injector: injector("1.29.6"), crdsValidator: crdsValidator("1.29.6"), pods: [] }, config)), "ok: istiod 1.29.6, CRDs 1.29.6");
     assert.equal(
-      text(checkRemoteVersions({ injector: injector("1.28.10"), crdsValidator: crdsValidator("1.28.10"), pods: [] }, config)),
+      text(checkRemoteVersions({ injector: injector("1.29.6"), crdsValidator: crdsValidator("1.28.10"), pods: [] }, config)),
       "CRDs from the 1.28.10 chart, expected 1.29.6 (istio.version: the CRDs follow the control plane)",
     );
   });

@@ -104,7 +104,8 @@ export interface RemoteVersionState {
 }
 
 /**
- * A remote cluster: its istiod release and every gateway pod at the cluster's chart version (the label), every
+ * A remote cluster: its istiod release at the control plane's version, every gateway pod at the cluster's chart
+ * version (the label), every
  * gateway proxy within Istio's skew of the control plane, and on the config cluster the CRDs at the control
  * plane's version. A missing label is reported, not failed: the other checks judge missing objects.
  */
@@ -122,7 +123,8 @@ export function checkRemoteVersions(state: RemoteVersionState, expected: RemoteV
     found.push(`${what} ${version}`);
     if (version !== want) problems.push(`${what} from the ${version} chart, expected ${want} (${key})`);
   };
-  if (state.injector) labelled("istiod", state.injector.metadata?.labels, expected.charts, "the cluster's version");
+  // A remote's istiod release follows the control plane whatever the cluster's own version (issue 20).
+  if (state.injector) labelled("istiod", state.injector.metadata?.labels, expected.controlPlane, "istio.version: a remote's istiod follows the control plane");
   if (state.crdsValidator) labelled("CRDs", state.crdsValidator.metadata?.labels, expected.controlPlane, "istio.version: the CRDs follow the control plane");
 
   for (const gateway of expected.gateways) {
