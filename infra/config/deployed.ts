@@ -95,7 +95,7 @@ export function parseDeployedConfig(output: unknown): ParsedRecord {
       ? `is ${Array.isArray(output) ? "a list" : `a ${typeof output}`}, not an object`
       : kind === "admin"
         ? "is an admin stack's record without a readable operatorStack"
-        : parsed.error.issues.map((i) => `${i.path.length > 0 ? formatPath(i.path) : "(root)"} ${i.message.toLowerCase()}`).join("; ");
+        : parsed.error.issues.map((i) => `${i.path.length > 0 ? formatPath(i.path) : "(root)"}: ${i.message.charAt(0).toLowerCase()}${i.message.slice(1)}`).join("; ");
   return {
     kind: "unreadable",
     message:
