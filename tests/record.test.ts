@@ -116,7 +116,10 @@ test("a record that cannot be read stops the run, naming deployedConfig, what is
     assert.ok(problem!.startsWith(`${file}: deployedConfig: the stack output deployedConfig (the record of this stack's last pulumi up) cannot be read: `), problem);
     assert.match(problem!, /pulumi stack export --file state\.json; delete "deployedConfig" from the outputs of the pulumi:pulumi:Stack resource; pulumi stack import/);
   }
-  assert.match(parseDeployedConfig({ ...(deployed.deployedConfig as object), exposureMode: "nodePort" }).kind === "unreadable" ? (parseDeployedConfig({ ...(deployed.deployedConfig as object), exposureMode: "nodePort" }) as { message: string }).message : "", /exposureMode invalid option/i);
+  const parsed = parseDeployedConfig({ ...(deployed.deployedConfig as object), exposureMode: "nodePort" });
+  assert.equal(parsed.kind, "unreadable");
+  if (parsed.kind === "unreadable") assert.match(parsed.message, /cannot be read: exposureMode: invalid option: expected one of "hostname"\|"loadBalancer"\. /);
+  assert.deepEqual(parseDeployedConfig(undefined), { kind: "none" }, "no record: nothing deployed yet, or an older program");
   // The stack's own record is accepted without a word.
   const own = expectRendered((await render(topologyConfig(SPEC), { deployedOutputs: deployed })).result);
   assert.ok(own.rendered.outputs.deployedConfig);
