@@ -268,7 +268,7 @@ export function schemaProblems(root: z.ZodObject, error: z.ZodError): Problem[] 
 }
 
 /** Namespaces the control plane must not take, and why. */
-const RESERVED_NAMESPACES: Record<string, string> = {
+export const RESERVED_NAMESPACES: Readonly<Record<string, string>> = {
   "istio-system": "it hosts the external cluster's gateway and its own istiod",
   sample: "the sample application uses it",
   "kube-system": "it belongs to Kubernetes",
