@@ -34,7 +34,7 @@ export async function previousDeployment(): Promise<PreviousDeployment> {
 
 /**
  * Whether this run changes the control plane's version on a deployed mesh: then the remotes' charts wait for the
- * control plane (README "Upgrading Istio"). Unknown for a stack deployed before the record existed: assumed.
+ * control plane (docs/upgrades.md). Unknown for a stack deployed before the record existed: assumed.
  */
 export function upgradesControlPlane(previous: PreviousDeployment, version: string): boolean {
   if (previous.kind === "none" || previous.kind === "recordedAdmin") return false;

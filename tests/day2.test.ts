@@ -191,9 +191,9 @@ test("a changed control plane namespace, exposure mode or istio-system ownership
   (config["istio-mesh:clusters"] as { external: Record<string, unknown> }).external.istioSystem = "existing";
   const { file, result } = await renderAgainst(deployed, config);
   assert.deepEqual([...refusal(result)].sort(), [
-    `${file}: clusters.external.istioSystem: is "existing", but the deployed stack has "create"; the program created istio-system, and would delete it (with the gateway and its certificate) to stop owning it. Keep "create", or first remove the namespace from the stack's state without deleting it (pulumi state delete <its URN>) (README: Immutable keys)`,
-    `${file}: exposure.mode: is "loadBalancer", but the deployed stack has "hostname"; switching replaces the mesh's root CA, and mTLS between workloads of the old and the new root fails until every pod restarts. Keep "hostname", or deploy the other mode as a new stack and move workloads to it (README: Immutable keys)`,
-    `${file}: mesh.controlPlaneNamespace: is "istio-cp", but the deployed stack has "external-istiod"; the control plane namespace cannot change on a deployed mesh (the new releases cannot take over the CRDs and webhooks of the old ones). Keep "external-istiod", or deploy the new namespace as a new stack and move workloads to it (README: Immutable keys)`,
+    `${file}: clusters.external.istioSystem: is "existing", but the deployed stack has "create"; the program created istio-system, and would delete it (with the gateway and its certificate) to stop owning it. Keep "create", or first remove the namespace from the stack's state without deleting it (pulumi state delete <its URN>) (docs/configuration.md: Immutable keys)`,
+    `${file}: exposure.mode: is "loadBalancer", but the deployed stack has "hostname"; switching replaces the mesh's root CA, and mTLS between workloads of the old and the new root fails until every pod restarts. Keep "hostname", or deploy the other mode as a new stack and move workloads to it (docs/configuration.md: Immutable keys)`,
+    `${file}: mesh.controlPlaneNamespace: is "istio-cp", but the deployed stack has "external-istiod"; the control plane namespace cannot change on a deployed mesh (the new releases cannot take over the CRDs and webhooks of the old ones). Keep "external-istiod", or deploy the new namespace as a new stack and move workloads to it (docs/configuration.md: Immutable keys)`,
   ]);
 });
 
@@ -207,9 +207,9 @@ test("a renamed cluster is refused: the external and config clusters by role, a 
   const { file, result } = await renderAgainst(deployed, config);
   const why = "a cluster's name is its Istio cluster ID and the identity of its provider";
   assert.deepEqual([...refusal(result)].sort(), [
-    `${file}: clusters.config.name: is "apps", but the deployed stack has "config"; ${why}, so a new name would replace everything in that cluster. Keep "config" (README: Immutable keys)`,
-    `${file}: clusters.external.name: is "cp", but the deployed stack has "external"; ${why}, so a new name would replace everything in that cluster. Keep "external" (README: Immutable keys)`,
-    `${file}: clusters.remotes[1].name: is "west", but the deployed stack has "remote-002"; the cluster at ${clusters.remotes[1]!.apiServer} is deployed as "remote-002"; ${why}. Keep "remote-002", or remove the cluster in one \`pulumi up\` and add it under the new name in the next (README: Immutable keys)`,
+    `${file}: clusters.config.name: is "apps", but the deployed stack has "config"; ${why}, so a new name would replace everything in that cluster. Keep "config" (docs/configuration.md: Immutable keys)`,
+    `${file}: clusters.external.name: is "cp", but the deployed stack has "external"; ${why}, so a new name would replace everything in that cluster. Keep "external" (docs/configuration.md: Immutable keys)`,
+    `${file}: clusters.remotes[1].name: is "west", but the deployed stack has "remote-002"; the cluster at ${clusters.remotes[1]!.apiServer} is deployed as "remote-002"; ${why}. Keep "remote-002", or remove the cluster in one \`pulumi up\` and add it under the new name in the next (docs/configuration.md: Immutable keys)`,
   ]);
 });
 

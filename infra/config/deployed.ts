@@ -83,12 +83,12 @@ export function stackKindProblems(previous: { stackKind: string } | undefined, k
   return [
     {
       path: "stackKind",
-      message: `is "${kind}", but the deployed stack is ${KIND_NAMES[previous.stackKind] ?? previous.stackKind} ("${previous.stackKind}"); changing it would delete what the stack deploys now. Keep "${previous.stackKind}", and deploy the new kind as new stacks (README: Operator and admin stacks, "A deployed stack keeps its kind")`,
+      message: `is "${kind}", but the deployed stack is ${KIND_NAMES[previous.stackKind] ?? previous.stackKind} ("${previous.stackKind}"); changing it would delete what the stack deploys now. Keep "${previous.stackKind}", and deploy the new kind as new stacks (docs/operator-admin-stacks.md: A deployed stack keeps its kind)`,
     },
   ];
 }
 
-const IMMUTABLE_KEYS_DOC = "README: Immutable keys";
+const IMMUTABLE_KEYS_DOC = "docs/configuration.md: Immutable keys";
 
 /**
  * Every change of a key the deployed stack cannot change, as a problem at that key, naming the deployed value, the

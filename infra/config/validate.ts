@@ -25,7 +25,7 @@ import { EastWestGateways } from "../../package/meshArgs";
 export { formatPath, type Problem };
 
 /**
- * What a stack deploys (issue 15, README "Operator and admin stacks"): the whole mesh, the mesh operator's part
+ * What a stack deploys (issue 15, docs/operator-admin-stacks.md): the whole mesh, the mesh operator's part
  * (the control plane), or a mesh admins' part (gateways and samples on their remote clusters).
  */
 export const STACK_KINDS = ["mesh", "operator", "admin"] as const;
@@ -108,7 +108,7 @@ const STACK_SCHEMAS = documentSchemas({
 });
 
 /** Where a mesh operator's settings send the admins' keys. */
-const ADMIN_STACK = "an admin stack (stackKind: admin; README: Operator and admin stacks)";
+const ADMIN_STACK = "an admin stack (stackKind: admin; docs/operator-admin-stacks.md)";
 const OPERATOR_STACK = "the operator stack";
 
 /** Credentials given in plain config, as problems. */
@@ -151,7 +151,7 @@ function adminStackSurface(secretKeys: ReadonlySet<string>) {
       kubeconfig: z.string().optional(),
     },
     operator: OPERATOR_STACK,
-    docs: "README: Operator and admin stacks",
+    docs: "docs/operator-admin-stacks.md",
     ownProblems: (raw: Readonly<Record<string, unknown>>) => [
       ...plainSecretProblems(raw, secretKeys),
       ...(raw.operatorStack === undefined
