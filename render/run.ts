@@ -48,7 +48,7 @@ const RUNTIME_LOG = /^(debug|info|warning|error): \[runtime\] ([\s\S]*)$/;
  * Runs `fn` keeping what the program logs through `pulumi.log` as diagnostics (`warning: <message>`) instead of
  * letting the SDK print it to the console (stdout, for `info`), so the render's stdout stays the render.
  */
-async function keepingLogs<T>(fn: () => Promise<T>): Promise<{ value: T; diagnostics: string[] }> {
+export async function keepingLogs<T>(fn: () => Promise<T>): Promise<{ value: T; diagnostics: string[] }> {
   const diagnostics: string[] = [];
   const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
   const keep =
