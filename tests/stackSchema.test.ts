@@ -84,6 +84,8 @@ test("the schema refuses what a stack file must not have: unknown istio-mesh key
   assert.equal(validate({ config: { ...base, "istio-mseh:protect": true } }), false, "namespace typo");
   assert.equal(validate({ config: { ...base, "istio-mesh:exposure": { mode: "loadBalancer", hostname: "istiod.example.com" } } }), false, "hostname in loadBalancer mode");
   assert.equal(validate({ config: { ...base, "istio-mesh:istio": { version: "1.23.0" } } }), false, "Istio older than 1.24");
+  assert.ok(validate({ config: { ...base, "istio-mesh:istio": { version: "1.30.0-rc.1" } } }), `a pre-release, as the program takes it: ${errorsOf()}`);
+  assert.ok(validate({ config: { ...base, "istio-mesh:istio": { version: "1.124.0" } } }), "minor versions above 99");
 });
 
 test(`the schema rejects at least ${MIN_REJECTED * 100}% of the bad-stack corpus a schema can judge`, () => {

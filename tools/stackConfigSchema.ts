@@ -58,7 +58,7 @@ export function atLeast(min: number): string {
 }
 
 /** `istioVersion`: a release version of Istio 1.<MIN_ISTIO_MINOR> or newer. */
-const SEMVER_PRERELEASE = /(-[0-9A-Za-z.-]+)?$/.exec(SEMVER.source)?.[1] ?? "";
+const SEMVER_PRERELEASE = body(SEMVER).slice(body(SEMVER).lastIndexOf("(-"));
 const ISTIO_VERSION = `^1\\.${atLeast(MIN_ISTIO_MINOR)}\\.\\d+${SEMVER_PRERELEASE}$`;
 
 /** Hosts `apiServerUrl` refuses as loopback. */
