@@ -1,5 +1,5 @@
 /**
- * An admin stack (`stackKind: admin`, README "Operator and admin stacks"): the mesh admins' gateways and samples on
+ * An admin stack (`stackKind: admin`, docs/operator-admin-stacks.md): the mesh admins' gateways and samples on
  * the team's remote clusters, against the control plane of the operator stack named in `operatorStack`.
  *
  * The operator stack's outputs are read before anything is registered. Every value of the control plane (each
@@ -34,7 +34,7 @@ export interface AdminStackOutputs {
 }
 
 /** What to do about an operator stack without outputs. */
-const DEPLOY_OPERATOR_FIRST = "deploy the operator stack first (`pulumi up` there), then this stack (README: Operator and admin stacks)";
+const DEPLOY_OPERATOR_FIRST = "deploy the operator stack first (`pulumi up` there), then this stack (docs/operator-admin-stacks.md)";
 
 /**
  * What the operator stack's outputs say, read with `read` (a StackReference's `getOutputDetails`). A failed read

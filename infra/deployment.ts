@@ -42,7 +42,7 @@ export async function previousDeployment(source: string): Promise<PreviousDeploy
 
 /**
  * Whether this run changes the control plane's version on a deployed mesh: then the remotes' charts wait for the
- * control plane (README "Upgrading Istio"). Unknown for a stack deployed before the record existed: assumed. The
+ * control plane (docs/upgrades.md). Unknown for a stack deployed before the record existed: assumed. The
  * recorded version is the lowest its releases reported, so a run that left some behind counts as an upgrade.
  */
 export function upgradesControlPlane(previous: PreviousDeployment, version: string): boolean {

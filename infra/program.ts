@@ -1,6 +1,6 @@
 /**
  * The Pulumi program: validate the stack config (before anything is registered), refuse changes a deployed stack
- * cannot take, then deploy what the stack's kind says (README "Operator and admin stacks"): the whole mesh (one
+ * cannot take, then deploy what the stack's kind says (docs/operator-admin-stacks.md): the whole mesh (one
  * `ExternalControlPlaneMesh`), the mesh operator's part (`ExternalControlPlane`), or a mesh admins' part
  * (`MeshWorkloads`, `adminProgram.ts`).
  */

@@ -15,7 +15,7 @@
  * `MeshWorkloads`; the whole mesh builds both parts under itself (not as nested components, so a stack deployed
  * before the split keeps every URN).
  *
- * An upgrade (`istio.version` changed on a deployed mesh, README "Upgrading Istio") keeps these edges and adds one:
+ * An upgrade (`istio.version` changed on a deployed mesh, docs/upgrades.md) keeps these edges and adds one:
  * the config cluster's `base` (the CRDs, always at the control plane's version) and `istiod` first, because the
  * external istiod waits for the `istiod` service account; then the external control plane; then every further
  * remote's charts (the added edge, `MeshOrder`) and every gateway. The config cluster's `istiod` cannot come after

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { formatTree, formatYamlByCluster, isObject } from "./formats";
+import { formatTree, formatYamlByCluster, formatYamlStream, isObject } from "./formats";
 import { renderStack } from "./run";
 
 const USAGE =
@@ -92,22 +92,23 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${result.problems.join("\n")}\n`);
     return 1;
   }
-  const { rendered } = result;
+  const { rendered, diagnostics } = result;
+  // Diagnostics go to stderr, so stdout is the render alone and pipes.
+  for (const line of diagnostics) process.stderr.write(`${line}\n`);
   if (format === "json") {
     process.stdout.write(`${JSON.stringify(rendered, null, 2)}\n`);
   } else if (format === "tree") {
     process.stdout.write(formatTree(rendered));
   } else {
-    const byCluster = formatYamlByCluster(rendered);
     if (args.out !== undefined) {
       mkdirSync(args.out, { recursive: true });
-      for (const [cluster, text] of byCluster) {
+      for (const [cluster, text] of formatYamlByCluster(rendered)) {
         const file = path.join(args.out, `${cluster}.yaml`);
         writeFileSync(file, text);
-        process.stdout.write(`wrote ${file}\n`);
+        process.stderr.write(`wrote ${file}\n`);
       }
     } else {
-      for (const [cluster, text] of byCluster) process.stdout.write(`# ===== cluster ${cluster} =====\n${text}`);
+      process.stdout.write(formatYamlStream(rendered));
     }
   }
   return 0;

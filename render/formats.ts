@@ -1,15 +1,18 @@
 /**
  * The render's human formats: `tree` (clusters -> components -> resources with their key values, Helm releases
  * with the values they are given, then the outputs)
- * and `yaml` (one multi-document stream per cluster: Kubernetes objects as manifests, Helm releases as their
- * chart, version, namespace and values).
+ * and `yaml` (one multi-document stream, cluster by cluster, or one per cluster: Kubernetes objects as manifests,
+ * Helm releases as their chart, version, namespace and values).
  */
 import { stringify } from "yaml";
 import { K8S_PROVIDER_TYPE, UNKNOWN, type Rendered, type RenderedResource } from "./model";
 
 const COMPONENT_PREFIX = "istio-mesh:index:";
-/** The public component's type (`package/externalControlPlaneMesh.ts` `MESH_TYPE`): formats read a render, not the program. */
-const MESH_TYPE = `${COMPONENT_PREFIX}ExternalControlPlaneMesh`;
+/**
+ * The public components that span clusters (`MESH_TYPE`, `CONTROL_PLANE_TYPE`, `WORKLOADS_TYPE` of `package/`): the
+ * whole mesh, the operator's and an admin's part. Formats read a render, not the program.
+ */
+const SPANNING_TYPES = new Set(["ExternalControlPlaneMesh", "ExternalControlPlane", "MeshWorkloads"].map((c) => `${COMPONENT_PREFIX}${c}`));
 const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 
 const str = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
@@ -48,9 +51,9 @@ function valueLines(values: unknown, prefix = ""): string[] {
 }
 
 export function formatTree(rendered: Rendered): string {
-  // The mesh component spans every cluster: it heads the tree, and its children are grouped by cluster like
-  // resources at the stack's root.
-  const meshes = rendered.resources.filter((r) => r.type === MESH_TYPE);
+  // A component that spans clusters (the mesh, the operator's or an admin's part) heads the tree, and its children
+  // are grouped by cluster like resources at the stack's root.
+  const meshes = rendered.resources.filter((r) => SPANNING_TYPES.has(r.type));
   const meshUrns = new Set(meshes.map((r) => r.urn));
   const lines: string[] = [`${rendered.project} / ${rendered.stack}`, ...meshes.map((m) => `${summary(m)}: its clusters below`)];
   const children = new Map<string | null, RenderedResource[]>();
@@ -104,7 +107,7 @@ function document(r: RenderedResource): Record<string, unknown> | null {
   return r.inputs;
 }
 
-/** Multi-document YAML per cluster (`cluster name -> text`). */
+/** Multi-document YAML per cluster (`cluster name -> text`), for one file per cluster. */
 export function formatYamlByCluster(rendered: Rendered): Map<string, string> {
   const out = new Map<string, string>();
   for (const r of rendered.resources) {
@@ -114,4 +117,12 @@ export function formatYamlByCluster(rendered: Rendered): Map<string, string> {
     out.set(r.cluster, out.has(r.cluster) ? `${out.get(r.cluster)}---\n${text}` : text);
   }
   return out;
+}
+
+/**
+ * The whole render as one multi-document YAML stream, cluster by cluster: each cluster's documents after a comment
+ * naming it, every document separated by `---`, so that `--format yaml | kubectl ...` or any YAML reader takes it.
+ */
+export function formatYamlStream(rendered: Rendered): string {
+  return [...formatYamlByCluster(rendered)].map(([cluster, text]) => `# ===== cluster ${cluster} =====\n${text}`).join("---\n");
 }

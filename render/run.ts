@@ -3,6 +3,7 @@
  * runtime, and returns the render model, or the config problems.
  */
 import * as path from "node:path";
+import { format } from "node:util";
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../infra/config/load";
 import { program } from "../infra/program";
@@ -38,12 +39,38 @@ export interface RenderRequest {
 }
 
 export type RenderResult =
-  | { ok: true; rendered: Rendered; evaluation: Evaluation }
+  /** `diagnostics`: what the program logged (`pulumi.log`), e.g. `warning: ...`, for stderr, never in the render. */
+  | { ok: true; rendered: Rendered; evaluation: Evaluation; diagnostics: readonly string[] }
   /**
    * Invalid stack config: every problem, and how many resources had been registered (none, by design; a refused
    * change of an immutable key follows only the read of the stack's own previous outputs).
    */
   | { ok: false; problems: readonly string[]; registered: number };
+
+/** `pulumi.log` with no engine behind it writes `<severity>: [runtime] <message>` to the console. */
+const RUNTIME_LOG = /^(debug|info|warning|error): \[runtime\] ([\s\S]*)$/;
+
+/**
+ * Runs `fn` keeping what the program logs through `pulumi.log` as diagnostics (`warning: <message>`) instead of
+ * letting the SDK print it to the console (stdout, for `info`), so the render's stdout stays the render.
+ */
+export async function keepingLogs<T>(fn: () => Promise<T>): Promise<{ value: T; diagnostics: string[] }> {
+  const diagnostics: string[] = [];
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+  const keep =
+    (fallback: (...args: unknown[]) => void) =>
+    (...args: unknown[]): void => {
+      const m = RUNTIME_LOG.exec(format(...args));
+      if (m) diagnostics.push(`${m[1]}: ${m[2]}`);
+      else fallback(...args);
+    };
+  Object.assign(console, { log: keep(saved.log), info: keep(saved.info), warn: keep(saved.warn), error: keep(saved.error), debug: keep(saved.debug) });
+  try {
+    return { value: await fn(), diagnostics };
+  } finally {
+    Object.assign(console, saved);
+  }
+}
 
 /** Renders run one at a time, never concurrently (the Pulumi runtime is global). */
 export async function renderStack(req: RenderRequest): Promise<RenderResult> {
@@ -65,8 +92,10 @@ export async function renderStack(req: RenderRequest): Promise<RenderResult> {
       ...(req.deployedOutputs ? { [qualifiedStackName(req.stack, MOCK_ORGANIZATION, project)]: req.deployedOutputs } : {}),
       ...(req.operatorOutputs && operatorStack !== undefined ? { [qualifiedStackName(operatorStack, MOCK_ORGANIZATION, project)]: req.operatorOutputs } : {}),
     };
-    const evaluation = await evaluate({ project, stack: req.stack, config, secretKeys, stackOutputs, ...req.engine, program: () => program({ source }) });
-    return { ok: true, rendered: toRendered(evaluation), evaluation };
+    const { value: evaluation, diagnostics } = await keepingLogs(() =>
+      evaluate({ project, stack: req.stack, config, secretKeys, stackOutputs, ...req.engine, program: () => program({ source }) }),
+    );
+    return { ok: true, rendered: toRendered(evaluation), evaluation, diagnostics };
   } catch (err) {
     if (err instanceof ProgramError && err.error instanceof ConfigError) {
       return { ok: false, problems: err.error.problems, registered: err.registrations.length };

@@ -190,8 +190,8 @@ test("a changed control plane namespace, exposure mode or istio-system ownership
   config["istio-mesh:exposure"] = { mode: "loadBalancer" };
   const { file, result } = await renderAgainst(deployed, config);
   assert.deepEqual([...refusal(result)].sort(), [
-    `${file}: exposure.mode: is "loadBalancer", but the deployed stack has "hostname"; switching replaces the mesh's root CA, and mTLS between workloads of the old and the new root fails until every pod restarts. Keep "hostname", or deploy the other mode as a new stack and move workloads to it (README: Immutable keys)`,
-    `${file}: mesh.controlPlaneNamespace: is "istio-cp", but the deployed stack has "external-istiod"; the control plane namespace cannot change on a deployed mesh (the new releases cannot take over the CRDs and webhooks of the old ones). Keep "external-istiod", or deploy the new namespace as a new stack and move workloads to it (README: Immutable keys)`,
+    `${file}: exposure.mode: is "loadBalancer", but the deployed stack has "hostname"; switching replaces the mesh's root CA, and mTLS between workloads of the old and the new root fails until every pod restarts. Keep "hostname", or deploy the other mode as a new stack and move workloads to it (docs/configuration.md: Immutable keys)`,
+    `${file}: mesh.controlPlaneNamespace: is "istio-cp", but the deployed stack has "external-istiod"; the control plane namespace cannot change on a deployed mesh (the new releases cannot take over the CRDs and webhooks of the old ones). Keep "external-istiod", or deploy the new namespace as a new stack and move workloads to it (docs/configuration.md: Immutable keys)`,
   ]);
 });
 
@@ -213,7 +213,7 @@ test("istio-system: a created one is handed over without a delete (the read take
   (existingDeployed.deployedConfig as { istioSystem: string }).istioSystem = "existing";
   const back = await renderAgainst(existingDeployed, topologyConfig(BASE));
   assert.deepEqual(refusal(back.result), [
-    `${back.file}: clusters.external.istioSystem: is "create", but the deployed stack has "existing"; istio-system exists and the program cannot create it. Keep "existing" (README: Immutable keys)`,
+    `${back.file}: clusters.external.istioSystem: is "create", but the deployed stack has "existing"; istio-system exists and the program cannot create it. Keep "existing" (docs/configuration.md: Immutable keys)`,
   ]);
 });
 
@@ -227,9 +227,9 @@ test("a renamed cluster is refused: the external and config clusters by role, a 
   const { file, result } = await renderAgainst(deployed, config);
   const why = "a cluster's name is its Istio cluster ID and the identity of its provider";
   assert.deepEqual([...refusal(result)].sort(), [
-    `${file}: clusters.config.name: is "apps", but the deployed stack has "config"; ${why}, so a new name would replace everything in that cluster. Keep "config" (README: Immutable keys)`,
-    `${file}: clusters.external.name: is "cp", but the deployed stack has "external"; ${why}, so a new name would replace everything in that cluster. Keep "external" (README: Immutable keys)`,
-    `${file}: clusters.remotes[1].name: is "west", but the deployed stack has "remote-002"; the cluster at ${clusters.remotes[1]!.apiServer} is deployed as "remote-002"; ${why}. Keep "remote-002", or remove the cluster in one \`pulumi up\` and add it under the new name in the next (README: Immutable keys)`,
+    `${file}: clusters.config.name: is "apps", but the deployed stack has "config"; ${why}, so a new name would replace everything in that cluster. Keep "config" (docs/configuration.md: Immutable keys)`,
+    `${file}: clusters.external.name: is "cp", but the deployed stack has "external"; ${why}, so a new name would replace everything in that cluster. Keep "external" (docs/configuration.md: Immutable keys)`,
+    `${file}: clusters.remotes[1].name: is "west", but the deployed stack has "remote-002"; the cluster at ${clusters.remotes[1]!.apiServer} is deployed as "remote-002"; ${why}. Keep "remote-002", or remove the cluster in one \`pulumi up\` and add it under the new name in the next (docs/configuration.md: Immutable keys)`,
   ]);
 });
 

@@ -6,7 +6,7 @@
  * - every type, property, enum member and output the C# and Python programs name exists in schema.json under the
  *   name Pulumi's code generators give it (PascalCase and `...Args` in C#; snake_case, `...Args` and UPPER_SNAKE
  *   enum members in Python), and they write the same values as the YAML program;
- * - the C# program in the README is the one in examples/.
+ * - the C# program in docs/other-languages.md is the one in examples/.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -94,8 +94,8 @@ test("Python: the generated SDK's names for what the program uses, and the YAML 
   for (const v of plainValues(yamlProgram.resources.mesh.properties)) assert.ok(py.includes(`"${v}"`), `Python writes "${v}"`);
 });
 
-test("the README's C# program is examples/csharp/Program.cs", () => {
-  const block = /## Use it from C#, Python, Go or YAML[\s\S]*?```csharp\n([\s\S]*?)```/.exec(read("README.md"))?.[1];
+test("docs/other-languages.md's C# program is examples/csharp/Program.cs", () => {
+  const block = /```csharp\n([\s\S]*?)```/.exec(read("docs/other-languages.md"))?.[1];
   assert.equal(block, read("examples/csharp/Program.cs"));
 });
 

@@ -14,6 +14,7 @@ import { ConfigError } from "../infra/config/load";
 import { program } from "../infra/program";
 import { qualifiedStackName } from "../infra/stackNames";
 import { evaluate } from "../render/evaluate";
+import { keepingLogs } from "../render/run";
 import { toRendered, type Rendered } from "../render/model";
 import { topologyConfig } from "../render/topology";
 import { expectRendered, ofType, RELEASE, renderConfig, renderShipped, type RenderInputs } from "./support/render";
@@ -227,8 +228,11 @@ test("pulumi up of an admin stack refuses to run while its operator stack has no
     assert.match(message, /Pulumi\.prod-apps\.yaml: operatorStack: operator stack "prod-operator" has no outputs: it has not been deployed; deploy the operator stack first/);
     return true;
   });
-  const previewed = await run(true);
+  const { value: previewed, diagnostics } = await keepingLogs(() => run(true));
   assert.ok(previewed.registrations.some((r) => r.type === RELEASE), "the preview registers the admin's releases, with unknown values");
+  assert.deepEqual(diagnostics, [
+    'warning: Pulumi.prod-apps.yaml: operatorStack: operator stack "prod-operator" has no outputs yet, so its values are unknown in this preview; `pulumi up` of this stack refuses to run until it has: deploy the operator stack first (`pulumi up` there), then this stack (docs/operator-admin-stacks.md)',
+  ]);
   // Outputs of an operator stack without what admins need: refused on `pulumi up` (a preview may meet unknowns).
   await assert.rejects(run(false, { "organization/istio-mesh/prod-operator": { stackKind: "operator", EXTERNAL_ISTIOD_ADDR: "istiod.mesh.acme.example" } }), (err: unknown) => {
     assert.match(String((err as { error?: unknown }).error ?? err), /operatorStack: the outputs of operator stack "prod-operator" lack externalCluster or remotes/);

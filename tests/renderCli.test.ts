@@ -98,6 +98,38 @@ test("tree (the default) shows clusters, components, resources and the outputs",
   assert.match(run.stdout, /Namespace external-istiod\s+\(protected, retained on delete\)/);
 });
 
+test("--format yaml on stdout is one multi-document YAML stream, cluster by cluster; diagnostics go to stderr", () => {
+  const run = render("--stack", "prod", "--format", "yaml");
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, "", "nothing to report for prod");
+  const docs = parseAllDocuments(run.stdout);
+  assert.deepEqual(docs.flatMap((d) => d.errors.map((e) => e.message)), [], "one valid stream");
+  assert.ok(docs.length > 20, `${docs.length} documents`);
+  for (const cluster of ["cp-eu-west", "apps-eu-west", "apps-us-east"]) assert.ok(run.stdout.includes(`# ===== cluster ${cluster} =====`), cluster);
+
+  const admin = render("--stack", "prod-apps", "--format", "yaml");
+  assert.equal(admin.status, 0, admin.stderr);
+  assert.deepEqual(parseAllDocuments(admin.stdout).flatMap((d) => d.errors.map((e) => e.message)), []);
+  assert.doesNotMatch(admin.stdout, /warning|has no outputs yet/, "no diagnostic on stdout");
+  assert.match(admin.stderr, /^warning: Pulumi\.prod-apps\.yaml: operatorStack: operator stack "prod-operator" has no outputs yet/m);
+});
+
+for (const [stack, component, clusters] of [
+  ["prod-operator", "ExternalControlPlane", ["cp-eu-west", "apps-eu-west", "apps-us-east"]],
+  ["prod-apps", "MeshWorkloads", ["apps-eu-west", "apps-us-east"]],
+] as const) {
+  test(`the tree of ${stack} is grouped by cluster like a whole mesh's`, () => {
+    const run = render("--stack", stack);
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok(run.stdout.includes(`${component} mesh: its clusters below`), run.stdout.slice(0, 400));
+    for (const cluster of clusters) assert.match(run.stdout, new RegExp(`^cluster ${cluster}$`, "m"));
+    // Only what spans clusters by nature stays outside them: the stack's references to stacks.
+    const spanning = /\nspanning clusters\n([\s\S]*?)\n\noutputs\n/.exec(run.stdout)?.[1] ?? "";
+    for (const line of spanning.split("\n").filter(Boolean)) assert.match(line, /StackReference/, line);
+    assert.doesNotMatch(run.stdout, /warning/, "diagnostics go to stderr");
+  });
+}
+
 test("yaml --out writes one multi-document file per cluster", () => {
   const dir = path.join(tmp, "yaml");
   const run = render("--stack", "prod", "--format", "yaml", "--out", dir);

@@ -71,7 +71,7 @@ test("a refusal names the key, both versions, the rule and its source", () => {
   assert.equal(
     problem?.message,
     `"1.28.10" is 2 minor versions behind istio.version "1.30.3" (the control plane); Istio supports a control plane at most 1 minor version ` +
-      `ahead of its data plane (${SKEW_POLICY_URL}): set it to 1.29 or newer (README: Upgrading Istio)`,
+      `ahead of its data plane (${SKEW_POLICY_URL}): set it to 1.29 or newer (docs/upgrades.md)`,
   );
 });
 

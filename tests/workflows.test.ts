@@ -1,5 +1,5 @@
 /**
- * The GitHub Actions pipelines (.github/workflows, README.md "Continuous delivery"): actionlint passes, every
+ * The GitHub Actions pipelines (.github/workflows, docs/continuous-delivery.md): actionlint passes, every
  * `pulumi/actions` input and reusable-workflow argument exists, the render covers every stack file (an admin stack
  * with its operator stack's outputs), preview and deploy cover the stacks of the layout the variable PROD_LAYOUT
  * chooses, each mesh once, admin stacks after their operator stacks; and each check fails on a deliberately broken

@@ -1,6 +1,6 @@
 /**
  * Which checks a stack gets, from its stack config and outputs: the guide's "confirm" steps, per cluster, for the
- * clusters the stack owns (README: After deploying).
+ * clusters the stack owns (docs/verify.md).
  * - a whole mesh (`stackKind: mesh`): every cluster, every step;
  * - a mesh operator's stack (`operator`): the external cluster and the control plane's parts in every remote
  *   (webhooks, remote secrets, versions, east-west gateways), not the mesh admins' gateways nor the samples;

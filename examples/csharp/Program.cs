@@ -1,5 +1,5 @@
 // The prod mesh of this repository's Pulumi.prod.yaml, from C#: one ExternalControlPlaneMesh.
-// `pulumi package add` generated the Pulumi.IstioMesh SDK used here (README: "Use it from C#, Python, Go or YAML").
+// `pulumi package add` generated the Pulumi.IstioMesh SDK used here (docs/other-languages.md).
 using System.Collections.Generic;
 using Pulumi;
 using Pulumi.IstioMesh;

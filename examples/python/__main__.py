@@ -1,6 +1,6 @@
 """The prod mesh of this repository's Pulumi.prod.yaml, from Python: one ExternalControlPlaneMesh.
 
-`pulumi package add` generated the pulumi_istio_mesh SDK used here (README: "Use it from C#, Python, Go or YAML").
+`pulumi package add` generated the pulumi_istio_mesh SDK used here (docs/other-languages.md).
 """
 import pulumi
 import pulumi_istio_mesh as istio_mesh

@@ -102,7 +102,7 @@ export function parseDeployedConfig(output: unknown): ParsedRecord {
       `the stack output ${DEPLOYED_CONFIG_OUTPUT} (the record of this stack's last pulumi up) cannot be read: ${wrong}. ` +
       `Every check against the deployed stack depends on it, so nothing is deployed. If a newer version of this program wrote it, run that version or a newer one. ` +
       `Otherwise remove the output from the stack's state (pulumi stack export --file state.json; delete "${DEPLOYED_CONFIG_OUTPUT}" from the outputs of the pulumi:pulumi:Stack resource; pulumi stack import --file state.json) ` +
-      `and run pulumi up once with the stack file as deployed, which records it anew (README: Immutable keys)`,
+      `and run pulumi up once with the stack file as deployed, which records it anew (docs/configuration.md: The deployed record)`,
   };
 }
 
@@ -117,12 +117,12 @@ export function stackKindProblems(previous: { stackKind: string } | undefined, k
   return [
     {
       path: "stackKind",
-      message: `is "${kind}", but the deployed stack is ${KIND_NAMES[previous.stackKind] ?? previous.stackKind} ("${previous.stackKind}"); changing it would delete what the stack deploys now. Keep "${previous.stackKind}", and deploy the new kind as new stacks (README: Operator and admin stacks, "A deployed stack keeps its kind")`,
+      message: `is "${kind}", but the deployed stack is ${KIND_NAMES[previous.stackKind] ?? previous.stackKind} ("${previous.stackKind}"); changing it would delete what the stack deploys now. Keep "${previous.stackKind}", and deploy the new kind as new stacks (docs/operator-admin-stacks.md: A deployed stack keeps its kind)`,
     },
   ];
 }
 
-const IMMUTABLE_KEYS_DOC = "README: Immutable keys";
+const IMMUTABLE_KEYS_DOC = "docs/configuration.md: Immutable keys";
 
 /**
  * Every change of a key the deployed stack cannot change, as a problem at that key, naming the deployed value, the

@@ -39,7 +39,7 @@ export function inferDeployment(address: unknown, remotes: unknown): InferredDep
   };
 }
 
-const DOC = "README: A stack deployed before deployedConfig existed";
+const DOC = "docs/configuration.md: A stack deployed before deployedConfig existed";
 
 /** The changes the outputs show: the exposure mode and the config cluster's name. */
 export function inferredProblems(inferred: InferredDeployment, cfg: MeshConfig): Problem[] {

@@ -17,7 +17,7 @@ import {
   type TlsMaterial,
 } from "../../package/config/document";
 import { stackReferenceName } from "../../package/config/fields";
-import { validateWorkloadsDocument, type WorkloadsDocument } from "../../package/config/workloads";
+import { validateWorkloadsDocument, workloadsSchemas, type WorkloadsDocument } from "../../package/config/workloads";
 import type { MeshConfig } from "../../package/config/model";
 import { formatPath, type Problem } from "../../package/config/problems";
 import { EastWestGateways } from "../../package/meshArgs";
@@ -25,7 +25,7 @@ import { EastWestGateways } from "../../package/meshArgs";
 export { formatPath, type Problem };
 
 /**
- * What a stack deploys (issue 15, README "Operator and admin stacks"): the whole mesh, the mesh operator's part
+ * What a stack deploys (issue 15, docs/operator-admin-stacks.md): the whole mesh, the mesh operator's part
  * (the control plane), or a mesh admins' part (gateways and samples on their remote clusters).
  */
 export const STACK_KINDS = ["mesh", "operator", "admin"] as const;
@@ -108,7 +108,7 @@ const STACK_SCHEMAS = documentSchemas({
 });
 
 /** Where a mesh operator's settings send the admins' keys. */
-const ADMIN_STACK = "an admin stack (stackKind: admin; README: Operator and admin stacks)";
+const ADMIN_STACK = "an admin stack (stackKind: admin; docs/operator-admin-stacks.md)";
 const OPERATOR_STACK = "the operator stack";
 
 /** Credentials given in plain config, as problems. */
@@ -151,7 +151,7 @@ function adminStackSurface(secretKeys: ReadonlySet<string>) {
       kubeconfig: z.string().optional(),
     },
     operator: OPERATOR_STACK,
-    docs: "README: Operator and admin stacks",
+    docs: "docs/operator-admin-stacks.md",
     ownProblems: (raw: Readonly<Record<string, unknown>>) => [
       ...plainSecretProblems(raw, secretKeys),
       ...(raw.operatorStack === undefined
@@ -160,6 +160,18 @@ function adminStackSurface(secretKeys: ReadonlySet<string>) {
     ],
   };
 }
+
+/**
+ * The zod schemas of a stack file's `istio-mesh:` keys, by kind of stack, without the rules across fields: what
+ * `npm run stack-schema` turns into the stack file's JSON Schema (`tools/stackSchema.ts`).
+ */
+export const STACK_FILE_SCHEMAS = {
+  mesh: STACK_SCHEMAS.root,
+  admin: workloadsSchemas(adminStackSurface(new Set())).root,
+} as const;
+
+/** Keys Pulumi hands a program as strings that the program reads as booleans ("true"/"false" as well as true/false). */
+export const STRING_BOOLEAN_KEYS: ReadonlySet<string> = BOOLEAN_KEYS;
 
 /**
  * One namespace's keys of full config (`<namespace>:<key>` -> value, as Pulumi passes it), without the prefix,
@@ -212,7 +224,9 @@ export function validateStackSettings(entries: Record<string, string>, secretKey
 }
 
 /** Namespaces a stack file may also use: the Kubernetes provider's settings and Pulumi's own. */
-const KNOWN_NAMESPACES = new Set(["kubernetes", "pulumi"]);
+export const KNOWN_NAMESPACES: ReadonlySet<string> = new Set(["kubernetes", "pulumi"]);
+/** How far a namespace may be from ours (edit distance) to count as a typo of it. */
+export const NAMESPACE_TYPO_DISTANCE = 3;
 
 /**
  * Keys in a namespace that looks like a typo of ours (`istio-mseh:protect`): they would otherwise be ignored
@@ -224,7 +238,7 @@ export function namespaceTypoProblems(keys: Iterable<string>, namespace: string)
     const colon = key.indexOf(":");
     if (colon < 0) continue;
     const ns = key.slice(0, colon);
-    if (ns === namespace || KNOWN_NAMESPACES.has(ns) || editDistance(ns, namespace) > 3) continue;
+    if (ns === namespace || KNOWN_NAMESPACES.has(ns) || editDistance(ns, namespace) > NAMESPACE_TYPO_DISTANCE) continue;
     problems.push({ path: key, message: `unknown config namespace "${ns}" (did you mean "${namespace}:${key.slice(colon + 1)}"?)` });
   }
   return problems;

@@ -40,7 +40,7 @@ export interface AdditionalRemoteArgs {
   /**
    * The external control plane (its istiod and the gateway in front of it). This cluster's charts wait for it, so
    * a `pulumi up` that changes `istio.version` upgrades the control plane before the data plane it serves, as
-   * Istio's skew policy needs (README: Upgrading Istio). Nothing in the control plane waits for a further remote.
+   * Istio's skew policy needs (docs/upgrades.md). Nothing in the control plane waits for a further remote.
    */
   controlPlane: pulumi.Resource[];
 }

@@ -66,7 +66,7 @@ export function chartReleaseArgs(spec: ChartReleaseSpec): k8s.helm.v3.ReleaseArg
 
 /**
  * Options for what must outlive a mistake in production: namespaces, the `base` releases (CRDs, default validator,
- * the reader service account of the remote secrets) and the plug-in root CA. See the README's "Decommissioning".
+ * the reader service account of the remote secrets) and the plug-in root CA. See docs/protecting-production.md: Decommissioning.
  */
 export function protection(protect: boolean): Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete"> {
   return protect ? { protect: true, retainOnDelete: true } : {};

@@ -23,6 +23,7 @@ import {
   DEFAULT_REMOTE_SECRET_ROTATION,
   dns1123Label,
   hostname,
+  MIN_ISTIO_MINOR,
   istioVersion,
   networkName,
   nonEmpty,
@@ -194,13 +195,39 @@ function describe(input: unknown): string {
   return `a ${typeof input}`;
 }
 
-/** Zod's messages, reworded for people editing YAML or arguments; values are never echoed here. */
+/** Keys that hold an Istio version, which YAML reads as a number when unquoted. */
+const VERSION_KEYS = new Set(["version", "istioVersion"]);
+
+/**
+ * A version YAML read as a number (`version: 1.30` is the number 1.3): what to write instead. The minor version is
+ * the digits after the point, a trailing zero YAML dropped put back when only one is left (1.3 is 1.30: no Istio
+ * 1.3 has the remote profile).
+ */
+function quoteVersion(n: number): string {
+  const [major, minor = ""] = String(n).split(".");
+  if (minor === "") return `must be a string, got the number ${n}; quote the full release, e.g. "1.${MIN_ISTIO_MINOR}.0"`;
+  const restored = minor.length === 1 ? `${minor}0` : minor;
+  return `must be a string, got the number ${n}; quote the full release, e.g. "${major}.${restored}.0"`;
+}
+
+/** What a missing key needs, for the keys whose absence has more to say than "is required". */
+const REQUIRED_HINTS: Record<string, string> = {
+  exposure: `is required: how remote clusters reach the control plane, mode "${ExposureMode.Hostname}" (a DNS name with a publicly trusted certificate) or "${ExposureMode.LoadBalancer}" (the control plane gateway's IP)`,
+  "exposure.mode": `is required: "${ExposureMode.Hostname}" or "${ExposureMode.LoadBalancer}"`,
+};
+
+/** Zod's messages, reworded for people editing YAML or arguments; values are never echoed here, but numbers. */
 export function errorMap(surface: Pick<Surface, "typeMismatch">): z.core.$ZodErrorMap {
   return (iss) => {
     if (iss.code === "invalid_type") {
-      if (iss.input === undefined) return "is required";
+      if (iss.input === undefined) return REQUIRED_HINTS[formatPath(iss.path ?? [])] ?? "is required";
       const explained = surface.typeMismatch?.(iss.input);
       if (explained !== undefined) return explained;
+      if (iss.expected === "string" && typeof iss.input === "number") {
+        const key = iss.path?.at(-1);
+        if (typeof key === "string" && VERSION_KEYS.has(key)) return quoteVersion(iss.input);
+        return `must be a string, got the number ${iss.input}; quote it: "${iss.input}"`;
+      }
       const expected = iss.expected === "object" ? "a mapping" : iss.expected === "array" ? "a list" : `a ${iss.expected}`;
       return `must be ${expected}, got ${describe(iss.input)}`;
     }
@@ -245,30 +272,45 @@ export function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-function unknownKeyMessage(key: string, known: string[]): string {
-  const close = known
+/** The known key an unknown one is most likely a typo of, if any is close. */
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  return known
     .map((k) => ({ k, d: editDistance(key, k) }))
     .filter(({ d }) => d <= Math.max(2, Math.floor(key.length / 3)))
-    .sort((x, y) => x.d - y.d)[0];
-  const hint = close ? `did you mean "${close.k}"?` : `expected one of: ${known.join(", ")}`;
-  return `unknown key (${hint})`;
+    .sort((x, y) => x.d - y.d)[0]?.k;
 }
 
+function unknownKeyMessage(close: string | undefined, known: readonly string[]): string {
+  return `unknown key (${close !== undefined ? `did you mean "${close}"?` : `expected one of: ${known.join(", ")}`})`;
+}
+
+/**
+ * Zod's issues as problems. A misspelt key is one problem: "unknown key (did you mean ...)", not also "is required"
+ * for the key it was meant to be.
+ */
 export function schemaProblems(root: z.ZodObject, error: z.ZodError): Problem[] {
   const out: Problem[] = [];
+  const meant = new Set<string>();
   for (const iss of error.issues) {
-    if (iss.code === "unrecognized_keys") {
-      const known = knownKeysAt(root, iss.path);
-      for (const key of iss.keys) out.push({ path: formatPath([...iss.path, key]), message: unknownKeyMessage(key, known) });
-    } else {
-      out.push({ path: formatPath(iss.path), message: iss.message });
+    if (iss.code !== "unrecognized_keys") continue;
+    const known = knownKeysAt(root, iss.path);
+    for (const key of iss.keys) {
+      const close = closestKey(key, known);
+      if (close !== undefined) meant.add(formatPath([...iss.path, close]));
+      out.push({ path: formatPath([...iss.path, key]), message: unknownKeyMessage(close, known) });
     }
+  }
+  for (const iss of error.issues) {
+    if (iss.code === "unrecognized_keys") continue;
+    const path = formatPath(iss.path);
+    if (iss.code === "invalid_type" && meant.has(path) && iss.message.startsWith("is required")) continue;
+    out.push({ path, message: iss.message });
   }
   return out;
 }
 
 /** Namespaces the control plane must not take, and why. */
-const RESERVED_NAMESPACES: Record<string, string> = {
+export const RESERVED_NAMESPACES: Readonly<Record<string, string>> = {
   "istio-system": "it hosts the external cluster's gateway and its own istiod",
   sample: "the sample application uses it",
   "kube-system": "it belongs to Kubernetes",

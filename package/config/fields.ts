@@ -11,12 +11,12 @@ export const DEFAULT_CONTROL_PLANE_NAMESPACE = "external-istiod";
 export const DEFAULT_MESH_ID = "mesh1";
 export const DEFAULT_REMOTE_SECRET_ROTATION = "initial";
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A Kubernetes label value: networks appear as `topology.istio.io/network` labels and in injection URL paths. */
-const LABEL_VALUE = /^[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?$/;
-const SEMVER = /^(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$/;
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+export const LABEL_VALUE = /^[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?$/;
+export const SEMVER = /^(\d+)\.(\d+)\.(\d+)(-[0-9A-Za-z.-]+)?$/;
+export const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 const quote = (v: unknown): string => JSON.stringify(v);
 
@@ -126,10 +126,13 @@ export function withoutTrailingSlash(url: string): string {
 
 export const nonEmpty = z.string().min(1, { message: "must not be empty" });
 
+/** One part of a stack's name as a StackReference names it. */
+export const STACK_NAME_PART = /^[A-Za-z0-9_.-]+$/;
+
 /** A stack as a StackReference names it: `<stack>`, `<organization>/<stack>` or `<organization>/<project>/<stack>`. */
 export const stackReferenceName = z.string().superRefine((v, ctx) => {
   const parts = v.split("/");
-  if (parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p))) {
+  if (parts.length > 3 || parts.some((p) => !STACK_NAME_PART.test(p))) {
     ctx.addIssue({
       code: "custom",
       message: `${quote(v)} is not a stack name: expected <stack> (this stack's organization and project), <organization>/<stack> or <organization>/<project>/<stack>, with letters, digits, '-', '_' and '.'`,

@@ -23,6 +23,6 @@ export function knownIssueWarnings(cfg: Pick<MeshConfig, "chart" | "remotes" | "
     `istio.version: "${cfg.chart.version}": istiod 1.30.0 to 1.30.3 loses a further remote's endpoints until it restarts when that remote's secret is updated ` +
       `(remoteSecretRotation, a rotated token, or a changed apiServer): ${ENDPOINTS_WIPED_ISSUE}. The fix (istio/istio#61044) is on release-1.30 after 1.30.3, ` +
       `so in the next 1.30 patch, and in 1.31.0: upgrade to it. Until then, after such a change restart the external istiod ` +
-      `(kubectl --context ${cfg.external.context} -n ${cfg.namespace} rollout restart deployment/istiod) (README: Rotating credentials)`,
+      `(kubectl --context ${cfg.external.context} -n ${cfg.namespace} rollout restart deployment/istiod) (docs/rotation.md)`,
   ];
 }

@@ -122,8 +122,8 @@ export function clusterVersionProblems(controlPlane: string, clusters: readonly 
     if (!violation) continue;
     const fix =
       violation.kind === "ahead"
-        ? "upgrade the control plane first (README: Upgrading Istio)"
-        : `set it to ${cp.major}.${cp.minor - MAX_MINOR_SKEW} or newer (README: Upgrading Istio)`;
+        ? "upgrade the control plane first (docs/upgrades.md)"
+        : `set it to ${cp.major}.${cp.minor - MAX_MINOR_SKEW} or newer (docs/upgrades.md)`;
     problems.push({
       path: c.path,
       message: `"${c.version}" is ${skewText(violation)} istio.version "${controlPlane}" (the control plane); ${skewRuleText(violation)}: ${fix}`,

@@ -105,7 +105,7 @@ function operatorKeys(raw: Readonly<Record<string, unknown>>, operator: string, 
   return { problems, rest };
 }
 
-function workloadsSchemas(surface: WorkloadsSurface): { root: z.ZodObject; cluster: z.ZodType<WorkloadClusterEntry> } {
+export function workloadsSchemas(surface: WorkloadsSurface): { root: z.ZodObject; cluster: z.ZodType<WorkloadClusterEntry> } {
   const cluster = z.strictObject({
     name: dns1123Label,
     context: nonEmpty,

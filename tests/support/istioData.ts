@@ -20,7 +20,7 @@ export const ISTIO_DATA_DIR = resolveDataSource().dataDir;
 function read(version: string, file: string): string {
   const p = path.join(ISTIO_DATA_DIR, version, file);
   // Only a run that skipped `npm test`'s preparation step gets here; say so instead of an ENOENT stack.
-  if (!existsSync(p)) throw new Error(`no Istio chart data at ${p}: run \`npm test\`, whose first step prepares it (README: Development)`);
+  if (!existsSync(p)) throw new Error(`no Istio chart data at ${p}: run \`npm test\`, whose first step prepares it (docs/development.md: Istio chart data)`);
   return readFileSync(p, "utf8");
 }
 const lines = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);

@@ -1,5 +1,5 @@
 /**
- * A whole mesh's stack config split as a platform team would split it (README "Operator and admin stacks"): one
+ * A whole mesh's stack config split as a platform team would split it (docs/operator-admin-stacks.md): one
  * operator stack and one admin stack per team, and the comparison of their renders with the whole mesh's.
  */
 import type { Rendered, RenderedResource } from "../../render/model";

@@ -1,5 +1,5 @@
 /**
- * The check planning of each kind of stack (README: Operator and admin stacks), pure: the stack files and outputs of
+ * The check planning of each kind of stack (docs/operator-admin-stacks.md), pure: the stack files and outputs of
  * `fake/mesh.ts`, readers over its healthy clusters in memory. Which clusters a stack reads, which checks it gets
  * and which it must not, and outputs that do not match the stack file.
  */

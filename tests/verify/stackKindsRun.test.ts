@@ -1,5 +1,5 @@
 /**
- * `npm run verify` on a mesh operator's and a mesh admins' stack (README: Operator and admin stacks), against the fake
+ * `npm run verify` on a mesh operator's and a mesh admins' stack (docs/operator-admin-stacks.md), against the fake
  * API server: each reads only the clusters its stack owns, passes on the healthy mesh and fails what it checks.
  */
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 /**
- * `npm run verify` between two upgrade steps (README: Upgrading Istio), against the fake API server: it reports the
+ * `npm run verify` between two upgrade steps (docs/upgrades.md), against the fake API server: it reports the
  * versions each cluster runs and fails the clusters whose running version does not match the stack config.
  */
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 /**
  * Which Istio version each cluster runs, against the stack config: the check between two upgrade steps
- * (README: Upgrading Istio). Pure functions over what the API server returns.
+ * (docs/upgrades.md). Pure functions over what the API server returns.
  *
  * Where a version is read:
  * - a workload's image tag (`docker.io/istio/pilot:1.29.6`, `.../proxyv2:1.29.6-distroless`): what it runs. On a

@@ -4,7 +4,7 @@
  * API server and helloworld, and the stack file, outputs and kubeconfig that point the command at them.
  * Tests break one thing in `clusters` and run the command.
  *
- * The same mesh can be deployed by two stacks instead of one (README: Operator and admin stacks): a mesh operator's
+ * The same mesh can be deployed by two stacks instead of one (docs/operator-admin-stacks.md): a mesh operator's
  * (`OPERATOR_STACK_FILE`, everything but the ingress and egress gateways and the samples) and a mesh admins'
  * (`ADMIN_STACK_FILE`, those, on cluster1 and cluster2). `startFakeMesh("operator" | "admin")` points the command at
  * one of them; the admin's kubeconfig has no context for the external cluster, as on an admin's machine.
