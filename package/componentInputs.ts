@@ -3,7 +3,7 @@
  * kubeconfig and the TLS material, both as secrets, and where their resources go.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { MeshConfig } from "./config/model";
+import type { Deferrable, MeshConfig } from "./config/model";
 import type { MeshSecrets, Placement } from "./mesh";
 import type { ExposureTls } from "./meshArgs";
 
@@ -19,7 +19,7 @@ export function kubeconfigsByCluster(clusters: readonly ClusterCredentials[]): (
 }
 
 /** The TLS material of `exposure.tls`, as secrets, when the mesh creates the hostname's Secret. */
-export function tlsSecrets(cfg: MeshConfig, tls: ExposureTls | undefined): MeshSecrets {
+export function tlsSecrets(cfg: MeshConfig<Deferrable>, tls: ExposureTls | undefined): MeshSecrets {
   const given = cfg.exposure.mode === "hostname" && cfg.exposure.tls.create ? tls : undefined;
   return {
     ...(given?.certificate !== undefined ? { tlsCertificate: pulumi.secret(given.certificate) } : {}),

@@ -41,7 +41,7 @@ export class ExternalControlPlane extends pulumi.ComponentResource {
    * @throws MeshArgsError listing every problem of `args`, before anything is registered
    */
   constructor(name: string, args: ExternalControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
-    const validated = validateControlPlaneArgs(args);
+    const validated = validateControlPlaneArgs(args, name);
     if (!validated.ok) throw new MeshArgsError(name, validated.problems, CONTROL_PLANE_COMPONENT);
     super(CONTROL_PLANE_TYPE, name, {}, opts);
     const cfg = validated.config;

@@ -43,7 +43,7 @@ export class ExternalControlPlaneMesh extends pulumi.ComponentResource {
    * @throws MeshArgsError listing every problem of `args`, before anything is registered
    */
   constructor(name: string, args: ExternalControlPlaneMeshArgs, opts?: pulumi.ComponentResourceOptions) {
-    const validated = validateMeshArgs(args);
+    const validated = validateMeshArgs(args, name);
     if (!validated.ok) throw new MeshArgsError(name, validated.problems);
     super(MESH_TYPE, name, {}, opts);
     const cfg = validated.config;

@@ -1,7 +1,7 @@
 /**
- * The `istio-mesh` Pulumi package (package.json `main`): the plugin's entry point when another Pulumi program runs
- * `pulumi package add` on this repository (`PulumiPlugin.yaml`). The plugin host serves every component class
- * exported here, so only the public components are (the whole mesh, and its two parts for separate operator and admin stacks): the mesh's parts stay inside the package.
+ * The `istio-mesh` package's public API for TypeScript programs: the whole mesh, and its two parts for separate
+ * operator and admin stacks, with their arguments; the mesh's parts stay inside the package. Other languages reach
+ * the same components through the plugin (`plugin.ts`, `PulumiPlugin.yaml` in this folder).
  */
 export { ExternalControlPlaneMesh } from "./externalControlPlaneMesh";
 export { ExternalControlPlane } from "./externalControlPlane";

@@ -32,9 +32,13 @@ import { RemoteConfigCluster } from "./components/remoteConfigCluster";
 import { SampleApps } from "./components/sampleApps";
 import type { ReleaseSource } from "./components/common";
 import { revisionOf } from "./controlPlaneRevision";
-import type { MeshConfig, RemoteCluster } from "./config/model";
+import type { Deferrable, MeshConfig as ModelConfig, RemoteCluster as ModelRemoteCluster } from "./config/model";
 import { RemoteClusterRole, type RemoteClusterInfo, type ServedRemoteCluster } from "./meshArgs";
 import { providerFor, type ClusterProviders } from "./providers";
+
+/** The model as the components take it: values from other resources may be Outputs (`config/model.ts`). */
+type MeshConfig = ModelConfig<Deferrable>;
+type RemoteCluster = ModelRemoteCluster<Deferrable>;
 
 /** The TLS material of the hostname's Secret, when the mesh creates it; secrets. */
 export interface MeshSecrets {

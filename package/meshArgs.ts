@@ -7,7 +7,9 @@
  * The arguments have the shape of the stack config of this repository's own program (`Pulumi.<stack>.yaml`), so a
  * problem has the same key path in both (`clusters.remotes[1].name`). Values that decide which resources the mesh
  * has (names, versions, modes, switches) are plain: they are all validated, every problem at once, before anything is
- * registered. Credentials are `Input`s and always handled as secrets.
+ * registered. Values a program may take from other resources (an API server, the hostname and its TLS Secret, the
+ * chart repository, the rotation value) are `Input`s: a plain one is validated with the rest, an Output with the same
+ * rules when it resolves. Credentials are `Input`s and always handled as secrets.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -22,8 +24,8 @@ export enum ExposureMode {
   LoadBalancer = "loadBalancer",
 }
 
-/** Whether every remote cluster runs an east-west gateway. */
-export enum EastWestGateways {
+/** Whether every remote cluster runs an east-west gateway; default `auto`. */
+export enum EastWestGatewayMode {
   /** When the remote clusters span more than one network. */
   Auto = "auto",
   /** On every remote cluster. */
@@ -63,7 +65,7 @@ export interface IstioRelease {
    * The Helm repository (https://) or OCI registry (oci://) holding the `base`, `istiod` and `gateway` charts, for
    * mirrors; default Istio's own repository. Plain http:// and credentials in the URL are refused.
    */
-  chartRepository?: string;
+  chartRepository?: pulumi.Input<string>;
 }
 
 /** The mesh's identity. */
@@ -130,7 +132,7 @@ export interface ExposureTls {
    * The `kubernetes.io/tls` Secret in the external cluster's `istio-system` that holds a publicly trusted
    * certificate for the hostname (remote webhooks and proxies trust only the system roots).
    */
-  secretName: string;
+  secretName: pulumi.Input<string>;
   /**
    * true: create that Secret from `certificate` and `privateKey`. false (default): it exists already, e.g. issued by
    * cert-manager (then `istio-system` exists too: set `clusters.external.istioSystem` to `existing`).
@@ -147,7 +149,7 @@ export interface Exposure {
   /** hostname (production) or loadBalancer (dev clusters without DNS). Cannot change on a deployed mesh. */
   mode: ExposureMode;
   /** The DNS name remotes reach istiod on; hostname mode only, required there. Point it at `controlPlaneLoadBalancer`. */
-  hostname?: string;
+  hostname?: pulumi.Input<string>;
   /** The hostname's certificate; hostname mode only, required there. */
   tls?: ExposureTls;
 }
@@ -163,7 +165,7 @@ export interface ExternalControlPlaneMeshArgs {
   /** How remote clusters reach the control plane. */
   exposure: Exposure;
   /** East-west gateways on every remote cluster; default `auto` (when the remote clusters span several networks). */
-  eastWestGateways?: EastWestGateways;
+  eastWestGateways?: EastWestGatewayMode;
   /** Istio's helloworld and sleep samples on every remote cluster; needs the config cluster's ingress gateway. Default false. */
   samples?: boolean;
   /**
@@ -172,7 +174,7 @@ export interface ExternalControlPlaneMeshArgs {
    */
   protect?: boolean;
   /** Change this value (a date is a good one) to rotate every remote-secret token, new tokens before old ones go. */
-  remoteSecretRotation?: string;
+  remoteSecretRotation?: pulumi.Input<string>;
   /**
    * Set when this deployment changes `istio.version` of a deployed mesh: every further remote's charts then wait for
    * the external control plane, so the data plane moves after its control plane. Default false: a first install does
@@ -209,9 +211,10 @@ export interface RemoteClusterInfo {
 export interface ControlPlaneRemoteCluster extends ClusterAccess {
   /**
    * The cluster's API server as pods in the external cluster reach it (https, no path, not loopback): the external
-   * istiod watches the cluster through it.
+   * istiod watches the cluster through it. An Output (a cluster's endpoint created in the same program) cannot be
+   * matched against a stack's record of its deployed clusters, which only this repository's program keeps.
    */
-  apiServer: string;
+  apiServer: pulumi.Input<string>;
   /** The cluster's network: clusters that share one are a flat network to Istio (their pod IPs routable between them). */
   network: string;
   /**
@@ -246,11 +249,11 @@ export interface ExternalControlPlaneArgs {
   /** How remote clusters reach the control plane. */
   exposure: Exposure;
   /** East-west gateways on every remote cluster; default `auto` (when the remote clusters span several networks). */
-  eastWestGateways?: EastWestGateways;
+  eastWestGateways?: EastWestGatewayMode;
   /** Protect, and keep on delete, namespaces, every `base` release (Istio's CRDs) and the root CA. Default false. */
   protect?: boolean;
   /** Change this value (a date is a good one) to rotate every remote-secret token, new tokens before old ones go. */
-  remoteSecretRotation?: string;
+  remoteSecretRotation?: pulumi.Input<string>;
   /** As `ExternalControlPlaneMeshArgs.upgradingControlPlane`. */
   upgradingControlPlane?: boolean;
 }
@@ -298,13 +301,16 @@ export interface WorkloadClusters {
 /** Where the mesh admin's charts come from; their versions come from the control plane. */
 export interface WorkloadCharts {
   /** As `IstioRelease.chartRepository`; default Istio's own repository. */
-  chartRepository?: string;
+  chartRepository?: pulumi.Input<string>;
 }
 
-/** A remote cluster as the control plane serves it: the fields of `ServedRemoteCluster` a mesh admin's workloads use. */
-export interface ServedRemoteClusterInput {
+/**
+ * A remote cluster as the control plane serves it: the fields of `ServedRemoteCluster` a mesh admin's workloads use,
+ * each taken as it is from `ExternalControlPlane.remotes` or an operator stack's `remotes`.
+ */
+export interface ServedClusterRecord {
   /** config or remote: must match where the cluster is listed in `clusters`. */
-  role: pulumi.Input<string>;
+  role: pulumi.Input<RemoteClusterRole>;
   /** The cluster's network (reported in `MeshWorkloads.clusters`). */
   network: pulumi.Input<string>;
   /** The control plane namespace in this cluster. */
@@ -315,12 +321,21 @@ export interface ServedRemoteClusterInput {
   controlPlaneRevision: pulumi.Input<string>;
 }
 
-/** The control plane a mesh admin's workloads are injected by: `ExternalControlPlane`'s outputs, or an operator stack's. */
+/**
+ * The control plane a mesh admin's workloads are injected by: an operator stack by name (`operatorStack`), or
+ * `ExternalControlPlane`'s outputs (`externalIstiodAddress` and `remotes`, both required then).
+ */
 export interface ControlPlaneReference {
-  /** The control plane's address, the guide's EXTERNAL_ISTIOD_ADDR. */
-  externalIstiodAddress: pulumi.Input<string>;
+  /**
+   * The operator stack that deploys the control plane (`ExternalControlPlane`, or this repository's program with
+   * `stackKind: operator`), as a StackReference names it: `<organization>/<project>/<stack>`. The component reads
+   * its `remotes` output. Set either this or `externalIstiodAddress` and `remotes`.
+   */
+  operatorStack?: string;
+  /** The control plane's address, the guide's EXTERNAL_ISTIOD_ADDR (`ExternalControlPlane.externalIstiodAddress`). */
+  externalIstiodAddress?: pulumi.Input<string>;
   /** The remote clusters the control plane serves, by name (`ExternalControlPlane.remotes`, an operator stack's `remotes`). */
-  remotes: pulumi.Input<Record<string, pulumi.Input<ServedRemoteClusterInput>>>;
+  remotes?: pulumi.Input<Record<string, pulumi.Input<ServedClusterRecord>>>;
 }
 
 /** The arguments of `MeshWorkloads`: the mesh admin's part of the mesh on some of its remote clusters. */

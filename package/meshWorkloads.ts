@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MeshArgsError, validateWorkloadsArgs, WORKLOADS_COMPONENT } from "./config/args";
 import { isRecord } from "./config/document";
+import type { Deferrable } from "./config/model";
 import { servedClusterProblem, workloadClusters, type WorkloadClusterPlacement, type WorkloadsDocument } from "./config/workloads";
 import { withoutTrailingSlash } from "./config/fields";
 import { typeToken } from "./components/common";
@@ -55,6 +56,15 @@ interface ServedValues {
   ready: pulumi.Output<pulumi.Resource[]>;
 }
 
+/**
+ * The `remotes` output of the operator stack `controlPlane.operatorStack`, read through a StackReference under the
+ * component; checked per cluster like any record that is an Output (`servedCluster`).
+ */
+function operatorRemotes(name: string, operatorStack: string, parent: pulumi.Resource): pulumi.Output<unknown> {
+  const reference = new pulumi.StackReference(`${name}-operator`, { name: operatorStack }, { parent });
+  return reference.getOutput("remotes");
+}
+
 /** A record given as it is, not (yet) an Output or a Promise of one. */
 const isPlainRecord = (v: unknown): v is Record<string, unknown> => isRecord(v) && !pulumi.Output.isInstance(v) && !(v instanceof Promise);
 
@@ -64,7 +74,7 @@ const isPlainRecord = (v: unknown): v is Record<string, unknown> => isRecord(v) 
  * record or entry that is one Output (an operator stack's, through a StackReference) gives its fields through one
  * check of the cluster's role.
  */
-function servedValues(remotes: ControlPlaneReference["remotes"], placement: WorkloadClusterPlacement): ServedValues {
+function servedValues(remotes: NonNullable<ControlPlaneReference["remotes"]>, placement: WorkloadClusterPlacement): ServedValues {
   const name = placement.cluster.name;
   let field: (key: keyof Served) => pulumi.Output<string>;
   const entry = isPlainRecord(remotes) ? remotes[name] : undefined;
@@ -94,7 +104,7 @@ function servedValues(remotes: ControlPlaneReference["remotes"], placement: Work
  * The team's clusters against a control plane's plain record (`ExternalControlPlane.remotes`), before anything is
  * registered; what is not plain yet (the record, an entry, a role) is checked when it resolves (`servedCluster`).
  */
-function plainServedProblems(doc: WorkloadsDocument, remotes: ControlPlaneReference["remotes"]) {
+function plainServedProblems(doc: WorkloadsDocument<Deferrable>, remotes: ControlPlaneReference["remotes"]) {
   if (!isPlainRecord(remotes)) return [];
   const roles: Record<string, RemoteClusterRole> = {};
   const roleLater = new Set<string>();
@@ -132,11 +142,12 @@ export class MeshWorkloads extends pulumi.ComponentResource {
    * @throws MeshArgsError listing every problem of `args`, before anything is registered
    */
   constructor(name: string, args: MeshWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
-    const validated = validateWorkloadsArgs(args);
+    const validated = validateWorkloadsArgs(args, name);
     const problems = validated.ok ? plainServedProblems(validated.document, args.controlPlane.remotes) : validated.problems;
     if (!validated.ok || problems.length > 0) throw new MeshArgsError(name, problems, WORKLOADS_COMPONENT);
     super(WORKLOADS_TYPE, name, {}, opts);
     const doc = validated.document;
+    const remotes = args.controlPlane.remotes ?? (operatorRemotes(name, args.controlPlane.operatorStack!, this) as NonNullable<ControlPlaneReference["remotes"]>);
     const kubeconfigOf = kubeconfigsByCluster([...(args.clusters.config ? [args.clusters.config] : []), ...(args.clusters.remotes ?? [])]);
 
     const clusters: Record<string, WorkloadClusterInfo> = {};
@@ -147,11 +158,11 @@ export class MeshWorkloads extends pulumi.ComponentResource {
         const provider = clusterProvider(cluster, kubeconfigOf(cluster.name), { parent: this });
         // Every value below comes through the checked record, so nothing is created for a cluster the control plane
         // does not serve, and everything waits for the control plane's readiness marker.
-        const served = servedValues(args.controlPlane.remotes, placement);
+        const served = servedValues(remotes, placement);
         const ingress = buildWorkloads(
           {
             cluster,
-            chart: { version: served.istioVersion, repository: withoutTrailingSlash(doc.istio.chartRepository) },
+            chart: { version: served.istioVersion, repository: typeof doc.istio.chartRepository === "string" ? withoutTrailingSlash(doc.istio.chartRepository) : doc.istio.chartRepository },
             isConfig: role === RemoteClusterRole.Config,
             namespace: served.namespace,
             injectionReady: served.ready,

@@ -20,7 +20,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { allRemotes, type ClusterRef, type MeshConfig } from "./config/model";
+import { allRemotes, type ClusterRef, type Deferrable, type MeshConfig } from "./config/model";
 import type { Placement } from "./mesh";
 
 /** What kubectl reads: the first entry of `KUBECONFIG`, else `~/.kube/config`. */
@@ -49,7 +49,7 @@ export function clusterProvider(cluster: ClusterRef, content: pulumi.Input<strin
  * @param kubeconfigOf a cluster's kubeconfig content, if given; it is taken as a secret
  */
 export function createProviders(
-  cfg: MeshConfig,
+  cfg: MeshConfig<Deferrable>,
   kubeconfigOf: (cluster: string) => pulumi.Input<string> | undefined,
   placement: Placement,
 ): ClusterProviders {

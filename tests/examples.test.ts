@@ -16,6 +16,7 @@ import { parse } from "yaml";
 import { namespaceEntries, validateAdminConfig, validateMeshConfig } from "../infra/config/validate";
 import { validateMeshArgs, validateWorkloadsArgs } from "../package/config/args";
 import { workloadClusters, type WorkloadsDocument } from "../package/config/workloads";
+import type { Deferrable } from "../package/config/model";
 import { parseStackConfig } from "../render/stackFile";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -74,7 +75,7 @@ test("C#: the generated SDK's names for what the program uses, and the YAML prog
   const properties = [...cs.matchAll(/\b([A-Z]\w*) =\s/g)].map(([, p]) => p!);
   assert.ok(properties.length > 25, `${properties.length} properties`);
   for (const p of properties) assert.ok(inputNames.has(pascalToCamel(p)), `property ${p}`);
-  for (const [, e, member] of cs.matchAll(/\b(ExposureMode|EastWestGateways|IstioSystemNamespace)\.(\w+)/g)) {
+  for (const [, e, member] of cs.matchAll(/\b(ExposureMode|EastWestGatewayMode|IstioSystemNamespace)\.(\w+)/g)) {
     assert.ok(enumMembers.get(e!)?.some((m) => m.name === member), `${e}.${member}`);
   }
   for (const [, output] of cs.matchAll(/(?<![\w.])mesh\.(\w+)/g)) assert.ok(outputNames.has(pascalToCamel(output!)), `output ${output}`);
@@ -87,7 +88,7 @@ test("Python: the generated SDK's names for what the program uses, and the YAML 
   const keywords = [...py.matchAll(/\b([a-z][a-z_]*)=/g)].map(([, k]) => k!);
   assert.ok(keywords.length > 25, `${keywords.length} keyword arguments`);
   for (const k of keywords) assert.ok(inputNames.has(snakeToCamel(k)), `keyword ${k}`);
-  for (const [, e, member] of py.matchAll(/istio_mesh\.(ExposureMode|EastWestGateways|IstioSystemNamespace)\.(\w+)/g)) {
+  for (const [, e, member] of py.matchAll(/istio_mesh\.(ExposureMode|EastWestGatewayMode|IstioSystemNamespace)\.(\w+)/g)) {
     assert.ok(enumMembers.get(e!)?.some((m) => upperSnake(m.name) === member), `${e}.${member}`);
   }
   for (const [, output] of py.matchAll(/(?<![\w.])mesh\.(\w+)/g)) assert.ok(outputNames.has(snakeToCamel(output!)), `output ${output}`);
@@ -125,7 +126,7 @@ test("YAML, a mesh admins' program: MeshWorkloads with an operator stack's outpu
   const fromStack = validateAdminConfig(entries, secretKeys, "Pulumi.prod-apps.yaml");
   assert.ok(fromStack.ok && fromStack.config.kind === "admin");
   // The surfaces' own keys (kubeconfig per cluster, the control plane, the stack's operatorStack) aside.
-  const shared = (doc: WorkloadsDocument) => ({
+  const shared = (doc: WorkloadsDocument<Deferrable>) => ({
     istio: doc.istio,
     samples: doc.samples,
     clusters: workloadClusters(doc).map(({ cluster: { name, context, gateways }, role }) => ({ name, context, gateways, role })),

@@ -93,7 +93,7 @@ test("modes are enums, credentials Inputs, everything else plain", async () => {
   const t = schema.types as Record<string, { type: string; enum?: { value: string }[]; properties?: Record<string, { plain?: boolean }> }>;
   const values = (name: string) => t[`istio-mesh:index:${name}`]?.enum?.map((e) => e.value);
   assert.deepEqual(values("ExposureMode"), ["hostname", "loadBalancer"]);
-  assert.deepEqual(values("EastWestGateways"), ["auto", "enabled", "disabled"]);
+  assert.deepEqual(values("EastWestGatewayMode"), ["auto", "enabled", "disabled"]);
   assert.deepEqual(values("IstioSystemNamespace"), ["create", "existing"]);
   const inputs = Object.entries(t)
     .flatMap(([token, type]) => Object.entries(type.properties ?? {}).map(([k, p]) => [`${token.slice("istio-mesh:index:".length)}.${k}`, p] as const))

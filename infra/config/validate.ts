@@ -20,7 +20,7 @@ import { stackReferenceName } from "../../package/config/fields";
 import { validateWorkloadsDocument, type WorkloadsDocument } from "../../package/config/workloads";
 import type { MeshConfig } from "../../package/config/model";
 import { formatPath, type Problem } from "../../package/config/problems";
-import { EastWestGateways } from "../../package/meshArgs";
+import { EastWestGatewayMode } from "../../package/meshArgs";
 
 export { formatPath, type Problem };
 
@@ -90,7 +90,7 @@ export function decodeEntries(entries: Record<string, string>): Record<string, u
 /** `eastWestGateways` in YAML: `auto`, or a boolean. */
 const eastWestGatewaysInYaml = z
   .union([z.literal("auto"), z.boolean()], { message: 'must be "auto", true or false' })
-  .transform((v) => (v === "auto" ? EastWestGateways.Auto : v ? EastWestGateways.Enabled : EastWestGateways.Disabled));
+  .transform((v) => (v === "auto" ? EastWestGatewayMode.Auto : v ? EastWestGatewayMode.Enabled : EastWestGatewayMode.Disabled));
 
 const STACK_SCHEMAS = documentSchemas({
   cluster: {},

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../config/model";
+import type { ChartSource, Deferrable } from "../config/model";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
 import { RemoteSecret } from "./remoteSecret";
@@ -15,12 +15,12 @@ import { injectionUrl } from "./urls";
 
 export interface AdditionalRemoteArgs {
   /** This cluster's charts: its `istioVersion`, else the control plane's. */
-  chart: ChartSource;
+  chart: ChartSource<Deferrable>;
   namespace: string;
   clusterName: string;
   network: string;
   /** API server URL reachable from the external cluster. */
-  apiServer: string;
+  apiServer: pulumi.Input<string>;
   /** The config cluster's name: the cluster ID of the external istiod, which must lead this cluster. */
   configClusterName: string;
   address: pulumi.Input<string>;
@@ -29,7 +29,7 @@ export interface AdditionalRemoteArgs {
   externalProvider: k8s.Provider;
   /** The external cluster's control plane namespace (an Output of its Namespace). */
   externalNamespace: pulumi.Input<string>;
-  rotation: string;
+  rotation: pulumi.Input<string>;
   protect: boolean;
   /**
    * The external control plane (its istiod and the gateway in front of it). This cluster's charts wait for it, so

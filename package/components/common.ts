@@ -31,11 +31,11 @@ export type HelmValues = { [key: string]: pulumi.Input<unknown> };
 
 /**
  * Where a release's chart comes from. The version is an Input: a mesh admin's stack takes each cluster's version
- * from the operator stack's outputs. The repository decides the release's shape (OCI or not), so it is plain.
+ * from the operator stack's outputs. The repository may be an Output too (a mirror created in the same program).
  */
 export interface ReleaseSource {
   version: pulumi.Input<string>;
-  repository: string;
+  repository: string | pulumi.Output<string>;
 }
 
 export interface ChartReleaseSpec {
@@ -49,18 +49,31 @@ export interface ChartReleaseSpec {
 
 /** Arguments of a `helm.v3.Release` of one of Istio's charts, from Istio's repository or a mirror. */
 export function chartReleaseArgs(spec: ChartReleaseSpec): k8s.helm.v3.ReleaseArgs {
-  const oci = spec.source.repository.startsWith("oci://");
+  const { chart, repositoryOpts } = chartLocation(spec.chart, spec.source.repository);
   return {
     name: spec.releaseName,
-    chart: oci ? `${spec.source.repository}/${spec.chart}` : spec.chart,
+    chart,
     version: spec.source.version,
-    ...(oci ? {} : { repositoryOpts: { repo: spec.source.repository } }),
+    ...(repositoryOpts !== undefined ? { repositoryOpts } : {}),
     namespace: spec.namespace,
     createNamespace: false,
     values: spec.values,
     timeout: RELEASE_TIMEOUT_SECONDS,
     // A failed upgrade removes what it created instead of leaving half a release behind.
     cleanupOnFail: true,
+  };
+}
+
+/** An OCI registry's chart is named by its full reference; a Helm repository's by name, with the repository. */
+function chartLocation(chart: IstioChart, repository: ReleaseSource["repository"]): Pick<k8s.helm.v3.ReleaseArgs, "chart" | "repositoryOpts"> {
+  const isOci = (repo: string) => repo.startsWith("oci://");
+  if (typeof repository === "string") {
+    return isOci(repository) ? { chart: `${repository}/${chart}` } : { chart, repositoryOpts: { repo: repository } };
+  }
+  // Known only when the repository resolves: both fields follow it (an OCI reference has no repository options).
+  return {
+    chart: repository.apply((repo) => (isOci(repo) ? `${repo}/${chart}` : chart)),
+    repositoryOpts: repository.apply((repo) => (isOci(repo) ? {} : { repo })),
   };
 }
 

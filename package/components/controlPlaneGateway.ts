@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource, IstioSystemNamespace } from "../config/model";
+import type { ChartSource, Deferrable, IstioSystemNamespace } from "../config/model";
 import { chartReleaseArgs, protection, typeToken, type HelmValues } from "./common";
 import { WEBHOOK_PORT, XDS_PORT } from "./urls";
 
@@ -74,10 +74,10 @@ export function loadBalancerIp(ingress: readonly LoadBalancerIngress[] | undefin
 export type ControlPlaneExposure =
   | {
       mode: "hostname";
-      hostname: string;
+      hostname: pulumi.Input<string>;
       tls: {
         /** The `kubernetes.io/tls` Secret in `istio-system` the gateway serves for the hostname. */
-        secretName: string;
+        secretName: pulumi.Input<string>;
         /** When given, the Secret is created from these (PEM); else it must already exist. */
         certificate?: pulumi.Input<string>;
         privateKey?: pulumi.Input<string>;
@@ -87,7 +87,7 @@ export type ControlPlaneExposure =
 
 export interface ControlPlaneGatewayArgs {
   /** Istio chart repository and version. */
-  chart: ChartSource;
+  chart: ChartSource<Deferrable>;
   /** How remotes reach the gateway: a DNS name with TLS, or the load balancer's IP. */
   exposure: ControlPlaneExposure;
   /** Create `istio-system`, or use the existing one without owning it. */

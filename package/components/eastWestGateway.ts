@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../config/model";
+import type { ChartSource, Deferrable } from "../config/model";
 import { chartReleaseArgs, typeToken, type HelmValues } from "./common";
 import { NETWORKING_API, type IstioObject } from "./externalIstiodRouting";
 
@@ -32,7 +32,7 @@ export function crossNetworkGateway(namespace: pulumi.Input<string>): IstioObjec
 }
 
 export interface EastWestGatewayArgs {
-  chart: ChartSource;
+  chart: ChartSource<Deferrable>;
   /** This cluster's control plane namespace. */
   namespace: pulumi.Input<string>;
   network: string;

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../config/model";
+import type { ChartSource, Deferrable } from "../config/model";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { externalIstiodValues } from "./externalIstiodValues";
 import {
@@ -20,10 +20,10 @@ import {
 import { IstiodPluginCa, istiodTrustSecretName } from "./istiodPluginCa";
 import { RemoteSecret } from "./remoteSecret";
 
-export type ExternalIstiodExposure = { mode: "hostname"; tlsSecretName: string } | { mode: "loadBalancer" };
+export type ExternalIstiodExposure = { mode: "hostname"; tlsSecretName: pulumi.Input<string> } | { mode: "loadBalancer" };
 
 export interface ExternalIstiodArgs {
-  chart: ChartSource;
+  chart: ChartSource<Deferrable>;
   /** The control plane namespace (the guide's `external-istiod`). */
   namespace: string;
   meshId: string;
@@ -35,7 +35,7 @@ export interface ExternalIstiodArgs {
   configCluster: {
     name: string;
     network: string;
-    apiServer: string;
+    apiServer: pulumi.Input<string>;
     provider: k8s.Provider;
     /** Its control plane namespace (an Output of its Namespace, to order after it). */
     namespace: pulumi.Input<string>;
@@ -47,7 +47,7 @@ export interface ExternalIstiodArgs {
   /** The external cluster's `base` release: Gateway, VirtualService and DestinationRule need its CRDs. */
   crds: pulumi.Resource;
   /** Rotation value of the config cluster's token. */
-  rotation: string;
+  rotation: pulumi.Input<string>;
   protect: boolean;
 }
 

@@ -24,7 +24,7 @@ export interface RoutingInput {
   namespaceRef: pulumi.Input<string>;
   address: pulumi.Input<string>;
   /** hostname mode: the gateway's TLS Secret for the hostname (in the gateway's namespace). */
-  tlsSecretName?: string;
+  tlsSecretName?: pulumi.Input<string>;
   /** hostname mode: the Secret (gateway's namespace) with the CA root that signs istiod's certificate. */
   istiodTrustSecretName?: string;
 }

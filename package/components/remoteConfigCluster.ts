@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../config/model";
+import type { ChartSource, Deferrable } from "../config/model";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
 import { configClusterBaseValues, configClusterIstiodValues, remoteValuesInput, type ExposureMode } from "./remoteValues";
@@ -12,12 +12,12 @@ import { injectionUrl, validationUrl } from "./urls";
 
 export interface RemoteConfigClusterArgs {
   /** This cluster's charts (`istiod`): its `istioVersion`, else the control plane's. */
-  chart: ChartSource;
+  chart: ChartSource<Deferrable>;
   /**
    * The chart of `base`, Istio's CRDs, which the external istiod reads: always the control plane's, so they never
    * lag it (Istio upgrades CRDs before istiod: https://istio.io/latest/docs/setup/upgrade/helm/).
    */
-  crdsChart: ChartSource;
+  crdsChart: ChartSource<Deferrable>;
   /** The control plane namespace, `external-istiod` in the guide. */
   namespace: string;
   /** The cluster's name in the mesh (`REMOTE_CLUSTER_NAME`), the external istiod's `CLUSTER_ID`. */

@@ -48,7 +48,7 @@ export interface RemoteSecretArgs {
   /** The remote cluster's name in the mesh. */
   clusterName: string;
   /** The remote cluster's API server URL as the external cluster's pods reach it. */
-  apiServer: string;
+  apiServer: pulumi.Input<string>;
   /** Control plane namespace in the remote cluster, where the service account lives. */
   namespace: pulumi.Input<string>;
   /** Control plane namespace in the external cluster, where the external istiod reads the secret. */
@@ -60,7 +60,7 @@ export interface RemoteSecretArgs {
   /** What the external Secret must wait for besides its namespace (a further remote's annotated namespace). */
   secretDependsOn?: pulumi.Resource[];
   /** Changing it creates a new token and kubeconfig; the old token is deleted only after they are in place. */
-  rotation: string;
+  rotation: pulumi.Input<string>;
 }
 
 /** A remote secret: token Secret in the remote cluster, kubeconfig Secret in the external cluster. */
@@ -95,7 +95,9 @@ export class RemoteSecret extends pulumi.ComponentResource {
     );
     this.tokenSecretName = tokenSecret.metadata.name;
 
-    this.kubeconfig = pulumi.secret(tokenSecret.data.apply((data) => kubeconfigFromTokenSecret(args.clusterName, args.apiServer, data)));
+    this.kubeconfig = pulumi.secret(
+      pulumi.all([tokenSecret.data, args.apiServer]).apply(([data, apiServer]) => kubeconfigFromTokenSecret(args.clusterName, apiServer, data)),
+    );
     // A SHA-256 of a kubeconfig holding a random token discloses nothing; unsecret it so the istiod values that
     // carry it stay readable in previews.
     this.kubeconfigDigest = pulumi.unsecret(this.kubeconfig.apply(kubeconfigDigest));

@@ -13,7 +13,7 @@
  * not hide another problem. Pure: no Pulumi runtime, so `npm run verify` and the tests use it too.
  */
 import { z } from "zod";
-import { EastWestGateways, ExposureMode, IstioSystemNamespace } from "../meshArgs";
+import { EastWestGatewayMode, ExposureMode, IstioSystemNamespace } from "../meshArgs";
 import {
   apiServerUrl,
   chartRepository,
@@ -29,7 +29,7 @@ import {
   secretName,
   withoutTrailingSlash,
 } from "./fields";
-import { networksOf, type MeshConfig, type RemoteCluster } from "./model";
+import { networksOf, type Deferrable, type MeshConfig, type RemoteCluster } from "./model";
 import { formatPath, type Problem } from "./problems";
 import { clusterVersionProblems } from "./versions";
 
@@ -40,25 +40,25 @@ export interface ExternalClusterEntry {
   istioSystem: IstioSystemNamespace;
 }
 
-export interface RemoteClusterEntry {
+export interface RemoteClusterEntry<S extends Deferrable = string> {
   name: string;
   context: string;
-  apiServer: string;
+  apiServer: S;
   network: string;
   gateways: { ingress: boolean; egress: boolean };
   istioVersion?: string;
 }
 
 /** The settings both surfaces share, as parsed, defaults applied. */
-export interface MeshDocument {
-  istio: { version: string; chartRepository: string };
+export interface MeshDocument<S extends Deferrable = string> {
+  istio: { version: string; chartRepository: S };
   mesh: { id: string; controlPlaneNamespace: string };
-  clusters: { external: ExternalClusterEntry; config: RemoteClusterEntry; remotes: RemoteClusterEntry[] };
-  exposure: { mode: ExposureMode; hostname?: string; tls?: { secretName: string; create: boolean } };
-  eastWestGateways: EastWestGateways;
+  clusters: { external: ExternalClusterEntry; config: RemoteClusterEntry<S>; remotes: RemoteClusterEntry<S>[] };
+  exposure: { mode: ExposureMode; hostname?: S; tls?: { secretName: S; create: boolean } };
+  eastWestGateways: EastWestGatewayMode;
   samples: boolean;
   protect: boolean;
-  remoteSecretRotation: string;
+  remoteSecretRotation: S;
 }
 
 /** What a surface adds to the shared shape. */
@@ -70,16 +70,33 @@ export interface SurfaceKeys {
   /** Top-level keys besides the shared ones. */
   root: z.ZodRawShape;
   /** `eastWestGateways` as the surface spells it, parsed to the enum. */
-  eastWestGateways: z.ZodType<EastWestGateways>;
+  eastWestGateways: z.ZodType<EastWestGatewayMode>;
+  /**
+   * The rules of the values other resources may give (the component's Inputs: an Output passes here and is checked
+   * with the plain rule when it resolves, `args.ts`); unset, the plain rules of `fields.ts`.
+   */
+  values?: Partial<Record<DeferrableField, z.ZodType>>;
 }
 
-export interface DocumentSchemas {
+/** The fields whose values may come from other resources. */
+export type DeferrableField = "apiServer" | "hostname" | "secretName" | "chartRepository" | "remoteSecretRotation";
+
+/** The plain rule of each field whose value may come from another resource. */
+export const DEFERRABLE_FIELD_RULES: Readonly<Record<DeferrableField, z.ZodType<string>>> = {
+  apiServer: apiServerUrl,
+  hostname,
+  secretName,
+  chartRepository,
+  remoteSecretRotation: nonEmpty,
+};
+
+export interface DocumentSchemas<S extends Deferrable = string> {
   /** The whole document; its shape lists the known top-level keys. */
   root: z.ZodObject;
   /** The same schema, typed by what both surfaces share. */
-  document: z.ZodType<MeshDocument>;
+  document: z.ZodType<MeshDocument<S>>;
   external: z.ZodType<ExternalClusterEntry>;
-  remote: z.ZodType<RemoteClusterEntry>;
+  remote: z.ZodType<RemoteClusterEntry<S>>;
 }
 
 /** Where a surface takes one piece of TLS material from, whether it is given, and how to give it. */
@@ -91,8 +108,8 @@ export interface TlsMaterial {
 }
 
 /** One way to give a mesh's settings: the stack file, or the component's arguments. */
-export interface Surface {
-  schemas: DocumentSchemas;
+export interface Surface<S extends Deferrable = string> {
+  schemas: DocumentSchemas<S>;
   /** How the surface writes "no east-west gateways", for messages: `false`, `"disabled"`. */
   eastWestGatewaysOff: string;
   /** The TLS certificate and key, read from the raw input. */
@@ -122,7 +139,8 @@ export function adminKeyProblems(raw: Readonly<Record<string, unknown>>, whereIn
 }
 
 /** The shared schemas with a surface's own keys. */
-export function documentSchemas(keys: SurfaceKeys): DocumentSchemas {
+export function documentSchemas<S extends Deferrable = string>(keys: SurfaceKeys): DocumentSchemas<S> {
+  const rule = (field: DeferrableField): z.ZodType => keys.values?.[field] ?? DEFERRABLE_FIELD_RULES[field];
   const gateways = z.strictObject({
     /** Helm release `istio-ingressgateway` (LoadBalancer) in the control plane namespace. */
     ingress: z.boolean().default(false),
@@ -139,7 +157,7 @@ export function documentSchemas(keys: SurfaceKeys): DocumentSchemas {
   const remote = z.strictObject({
     name: dns1123Label,
     context: nonEmpty,
-    apiServer: apiServerUrl,
+    apiServer: rule("apiServer"),
     network: networkName,
     gateways: gateways.prefault({}),
     /** This cluster's chart version (`istiod`, gateways, a further remote's `base`); unset, it follows `istio.version`. */
@@ -147,36 +165,37 @@ export function documentSchemas(keys: SurfaceKeys): DocumentSchemas {
     ...keys.cluster,
   });
   const root = z.strictObject({
-    istio: z.strictObject({ version: istioVersion, chartRepository: chartRepository.default(DEFAULT_CHART_REPOSITORY) }),
+    istio: z.strictObject({ version: istioVersion, chartRepository: rule("chartRepository").default(DEFAULT_CHART_REPOSITORY) }),
     mesh: z
       .strictObject({ id: dns1123Label.default(DEFAULT_MESH_ID), controlPlaneNamespace: dns1123Label.default(DEFAULT_CONTROL_PLANE_NAMESPACE) })
       .prefault({}),
     clusters: z.strictObject({ external, config: remote, remotes: z.array(remote).default([]) }),
     exposure: z.strictObject({
       mode: z.enum(ExposureMode, { message: 'must be "hostname" or "loadBalancer"' }),
-      hostname: hostname.optional(),
-      tls: z.strictObject({ secretName, create: z.boolean().default(false), ...keys.tls }).optional(),
+      hostname: rule("hostname").optional(),
+      tls: z.strictObject({ secretName: rule("secretName"), create: z.boolean().default(false), ...keys.tls }).optional(),
     }),
-    eastWestGateways: keys.eastWestGateways.default(EastWestGateways.Auto),
+    eastWestGateways: keys.eastWestGateways.default(EastWestGatewayMode.Auto),
     samples: z.boolean().default(false),
     protect: z.boolean().default(false),
-    remoteSecretRotation: nonEmpty.default(DEFAULT_REMOTE_SECRET_ROTATION),
+    remoteSecretRotation: rule("remoteSecretRotation").default(DEFAULT_REMOTE_SECRET_ROTATION),
     ...keys.root,
   });
-  return { root, document: root, external, remote };
+  // The plain rules' types, or what the surface's Input rules let through.
+  return { root, document: root as unknown as z.ZodType<MeshDocument<S>>, external, remote: remote as unknown as z.ZodType<RemoteClusterEntry<S>> };
 }
 
-export type DocumentValidation = { ok: true; document: MeshDocument; config: MeshConfig } | { ok: false; problems: Problem[] };
+export type DocumentValidation<S extends Deferrable = string> = { ok: true; document: MeshDocument<S>; config: MeshConfig<S> } | { ok: false; problems: Problem[] };
 
 /**
  * Validates a mesh's settings as a surface gives them (plain data; a stack file's strings already decoded) and
  * returns the parsed document and the model the components are built from, or every problem.
  */
-export function validateMeshDocument(raw: unknown, surface: Surface): DocumentValidation {
+export function validateMeshDocument<S extends Deferrable = string>(raw: unknown, surface: Surface<S>): DocumentValidation<S> {
   const parsed = surface.schemas.document.safeParse(raw, { error: errorMap(surface) });
   const input = isRecord(raw) ? raw : {};
   // Rules across fields see every top-level key that is valid on its own, so one typo does not hide other problems.
-  const validParts = (parsed.success ? parsed.data : validTopLevelKeys(surface.schemas.root, input)) as Partial<MeshDocument>;
+  const validParts = (parsed.success ? parsed.data : validTopLevelKeys(surface.schemas.root, input)) as Partial<MeshDocument<S>>;
   const problems = [
     ...(parsed.success ? [] : schemaProblems(surface.schemas.root, parsed.error)),
     ...crossFieldProblems(validParts, input, surface),
@@ -197,6 +216,8 @@ function describe(input: unknown): string {
 /** Zod's messages, reworded for people editing YAML or arguments; values are never echoed here. */
 export function errorMap(surface: Pick<Surface, "typeMismatch">): z.core.$ZodErrorMap {
   return (iss) => {
+    // The only unions are the Inputs of `args.ts`: a plain value with its rule, or an Output.
+    if (iss.code === "invalid_union") return iss.input === undefined ? "is required" : `must be a string or an Output of one, got ${describe(iss.input)}`;
     if (iss.code === "invalid_type") {
       if (iss.input === undefined) return "is required";
       const explained = surface.typeMismatch?.(iss.input);
@@ -293,7 +314,7 @@ interface ClusterEntry {
  * Every cluster entry that parses on its own, so one bad field in one cluster does not hide a duplicate name,
  * context or API server elsewhere.
  */
-function clusterEntries(raw: unknown, schemas: DocumentSchemas): ClusterEntry[] {
+function clusterEntries<S extends Deferrable>(raw: unknown, schemas: DocumentSchemas<S>): ClusterEntry[] {
   if (!isRecord(raw)) return [];
   const out: ClusterEntry[] = [];
   const ext = schemas.external.safeParse(raw.external);
@@ -302,7 +323,9 @@ function clusterEntries(raw: unknown, schemas: DocumentSchemas): ClusterEntry[] 
     const r = schemas.remote.safeParse(value);
     if (r.success) {
       const { name, context, apiServer, network, gateways, istioVersion } = r.data;
-      out.push({ path, role, name, context, apiServer, network, ingress: gateways.ingress, ...(istioVersion !== undefined ? { istioVersion } : {}) });
+      // An API server another resource gives is checked against the others when it resolves (`args.ts`).
+      const server = typeof apiServer === "string" ? { apiServer } : {};
+      out.push({ path, role, name, context, ...server, network, ingress: gateways.ingress, ...(istioVersion !== undefined ? { istioVersion } : {}) });
     }
   };
   remote(raw.config, "clusters.config", "config");
@@ -325,7 +348,7 @@ export type Add = (path: string, message: string) => void;
  * Rules across fields. They run on every part of the document that is valid on its own, so a document with a typo
  * in one place still gets every other problem reported in the same run.
  */
-function crossFieldProblems(doc: Partial<MeshDocument>, raw: Readonly<Record<string, unknown>>, surface: Surface): Problem[] {
+function crossFieldProblems<S extends Deferrable>(doc: Partial<MeshDocument<S>>, raw: Readonly<Record<string, unknown>>, surface: Surface<S>): Problem[] {
   const problems: Problem[] = [];
   const add: Add = (path, message) => problems.push({ path, message });
   const clusters = clusterEntries(raw.clusters, surface.schemas);
@@ -338,7 +361,7 @@ function crossFieldProblems(doc: Partial<MeshDocument>, raw: Readonly<Record<str
   problems.push(...surface.ownProblems(raw));
   const remotes = clusters.filter((c) => c.role !== "external");
   const networks = [...new Set(remotes.flatMap((r) => (r.network ? [r.network] : [])))];
-  if (doc.eastWestGateways === EastWestGateways.Disabled && networks.length > 1) {
+  if (doc.eastWestGateways === EastWestGatewayMode.Disabled && networks.length > 1) {
     add(
       "eastWestGateways",
       `is ${surface.eastWestGatewaysOff}, but the remote clusters span ${networks.length} networks (${networks.join(", ")}); traffic between networks needs east-west gateways`,
@@ -379,7 +402,7 @@ export function clusterProblems(clusters: readonly Pick<ClusterEntry, "path" | "
   }
 }
 
-function exposureProblems(exposure: MeshDocument["exposure"], tlsMaterial: readonly TlsMaterial[], add: Add): void {
+function exposureProblems<S extends Deferrable>(exposure: MeshDocument<S>["exposure"], tlsMaterial: readonly TlsMaterial[], add: Add): void {
   if (exposure.mode === ExposureMode.Hostname) {
     if (exposure.hostname === undefined) add("exposure.hostname", "is required in hostname mode (the DNS name remotes use to reach istiod)");
     if (exposure.tls === undefined) add("exposure.tls", "is required in hostname mode (the Secret with the hostname's publicly trusted certificate)");
@@ -407,11 +430,12 @@ export function validTopLevelKeys(root: z.ZodObject, input: Readonly<Record<stri
 }
 
 /** The model the components are built from: charts per cluster, `auto` resolved, the exposure's two shapes. */
-function normalise(doc: MeshDocument): MeshConfig {
+function normalise<S extends Deferrable>(doc: MeshDocument<S>): MeshConfig<S> {
   const { exposure } = doc;
-  const repository = withoutTrailingSlash(doc.istio.chartRepository);
+  // An Output comes without its trailing slash already (`args.ts`).
+  const repository = (typeof doc.istio.chartRepository === "string" ? withoutTrailingSlash(doc.istio.chartRepository) : doc.istio.chartRepository) as S;
   // A remote without `istioVersion` follows the control plane.
-  const remote = ({ name, context, apiServer, network, gateways, istioVersion }: RemoteClusterEntry): RemoteCluster => ({
+  const remote = ({ name, context, apiServer, network, gateways, istioVersion }: RemoteClusterEntry<S>): RemoteCluster<S> => ({
     name,
     context,
     apiServer,
@@ -434,7 +458,7 @@ function normalise(doc: MeshDocument): MeshConfig {
         ? { mode: "hostname", hostname: exposure.hostname, tls: { secretName: exposure.tls.secretName, create: exposure.tls.create } }
         : { mode: "loadBalancer" },
     eastWestGateways:
-      doc.eastWestGateways === EastWestGateways.Auto ? networksOf([configCluster, ...remotes]).length > 1 : doc.eastWestGateways === EastWestGateways.Enabled,
+      doc.eastWestGateways === EastWestGatewayMode.Auto ? networksOf([configCluster, ...remotes]).length > 1 : doc.eastWestGateways === EastWestGatewayMode.Enabled,
     samples: doc.samples,
     protect: doc.protect,
     remoteSecretRotation: doc.remoteSecretRotation,

@@ -2,13 +2,22 @@
  * The validated, normalised mesh topology every component is built from: defaults applied, `auto` resolved, each
  * cluster's charts known. Produced only by `validateMeshDocument` (`document.ts`), from the stack file or from the
  * component's arguments. It holds no credential.
+ *
+ * The values that come from other resources in a program that creates its clusters (an API server, the hostname,
+ * the TLS Secret's name, the chart repository, the rotation value) are `S`: plain strings from a stack file, and
+ * strings or Outputs from the component's arguments (`Deferrable`), checked with the same rules when they resolve
+ * (`args.ts`). Nothing decides which resources exist from them.
  */
+import type * as pulumi from "@pulumi/pulumi";
+
+/** A value known when the program runs, or one another resource gives (an Output). */
+export type Deferrable = string | pulumi.Output<string>;
 
 /** Where Helm fetches Istio's charts from, and which version; the chart version is the Istio version. */
-export interface ChartSource {
+export interface ChartSource<S extends Deferrable = string> {
   version: string;
   /** An https:// Helm repository, or an oci:// registry path holding `base`, `istiod`, `gateway`. */
-  repository: string;
+  repository: S;
 }
 
 export interface ClusterRef {
@@ -28,56 +37,56 @@ export interface ExternalCluster extends ClusterRef {
   istioSystem: IstioSystemNamespace;
 }
 
-export interface RemoteCluster extends ClusterRef {
+export interface RemoteCluster<S extends Deferrable = string> extends ClusterRef {
   /** API server URL as istiod in the external cluster reaches it (written into its remote secret). */
-  apiServer: string;
+  apiServer: S;
   network: string;
   gateways: { ingress: boolean; egress: boolean };
   /**
    * This cluster's charts: its `istioVersion`, else the control plane's `istio.version`. For the config cluster,
    * all but `base`: its CRDs are the control plane's (`MeshConfig.chart`).
    */
-  chart: ChartSource;
+  chart: ChartSource<S>;
 }
 
-export type Exposure =
+export type Exposure<S extends Deferrable = string> =
   | {
       mode: "hostname";
-      hostname: string;
+      hostname: S;
       /** The `kubernetes.io/tls` Secret for the hostname in the external cluster's `istio-system`. */
-      tls: { secretName: string; create: boolean };
+      tls: { secretName: S; create: boolean };
     }
   | { mode: "loadBalancer" };
 
-export interface MeshConfig {
+export interface MeshConfig<S extends Deferrable = string> {
   /**
    * The control plane's charts (`istio.version`): the external cluster's releases, the external istiod, and the
    * config cluster's `base`, whose CRDs the external istiod reads and so never lag it.
    */
-  chart: ChartSource;
+  chart: ChartSource<S>;
   meshId: string;
   /** The control plane namespace in every cluster (the guide's `external-istiod`). */
   namespace: string;
   external: ExternalCluster;
   /** The first remote: it runs workloads and holds the mesh configuration. */
-  configCluster: RemoteCluster;
+  configCluster: RemoteCluster<S>;
   /** Further remote clusters (the guide's "Adding clusters to the mesh"). */
-  remotes: RemoteCluster[];
-  exposure: Exposure;
+  remotes: RemoteCluster<S>[];
+  exposure: Exposure<S>;
   /** East-west gateways on every remote (resolved from "auto": on when the remotes span several networks). */
   eastWestGateways: boolean;
   samples: boolean;
   protect: boolean;
   /** Changing this value rotates every remote-secret token (new tokens before old ones are deleted). */
-  remoteSecretRotation: string;
+  remoteSecretRotation: S;
 }
 
 /** Every remote cluster, the config cluster first. */
-export function allRemotes(cfg: MeshConfig): RemoteCluster[] {
+export function allRemotes<S extends Deferrable>(cfg: MeshConfig<S>): RemoteCluster<S>[] {
   return [cfg.configCluster, ...cfg.remotes];
 }
 
 /** The distinct networks of the remote clusters, in config order. */
-export function networksOf(remotes: readonly RemoteCluster[]): string[] {
+export function networksOf(remotes: readonly Pick<RemoteCluster<Deferrable>, "network">[]): string[] {
   return [...new Set(remotes.map((r) => r.network))];
 }

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { RemoteClusterRole } from "../meshArgs";
 import { clusterProblems, errorMap, isRecord, schemaProblems, validTopLevelKeys, type Add, type Surface } from "./document";
 import { chartRepository, DEFAULT_CHART_REPOSITORY, dns1123Label, nonEmpty } from "./fields";
+import type { Deferrable } from "./model";
 import type { Problem } from "./problems";
 
 export interface WorkloadClusterEntry {
@@ -18,8 +19,8 @@ export interface WorkloadClusterEntry {
 }
 
 /** A mesh admin's settings as parsed, defaults applied. */
-export interface WorkloadsDocument {
-  istio: { chartRepository: string };
+export interface WorkloadsDocument<S extends Deferrable = string> {
+  istio: { chartRepository: S };
   clusters: { config?: WorkloadClusterEntry; remotes: WorkloadClusterEntry[] };
   samples: boolean;
 }
@@ -36,6 +37,8 @@ export interface WorkloadsSurface extends Pick<Surface, "typeMismatch"> {
   clusterKeys: z.ZodRawShape;
   /** Top-level keys besides the shared ones. */
   rootKeys: z.ZodRawShape;
+  /** The rule of `istio.chartRepository` when the surface takes an Input there; unset, the plain rule. */
+  chartRepository?: z.ZodType;
   /** Where the operator's settings go, for messages: "the operator stack", "ExternalControlPlane". */
   operator: string;
   /** Where to read more, appended to the messages about the operator's settings. */
@@ -44,7 +47,7 @@ export interface WorkloadsSurface extends Pick<Surface, "typeMismatch"> {
   ownProblems(raw: Readonly<Record<string, unknown>>): Problem[];
 }
 
-export type WorkloadsValidation = { ok: true; document: WorkloadsDocument } | { ok: false; problems: Problem[] };
+export type WorkloadsValidation<S extends Deferrable = string> = { ok: true; document: WorkloadsDocument<S> } | { ok: false; problems: Problem[] };
 
 /** Keys of a whole mesh's settings that belong to the operator, by path, and why an admin's settings leave them out. */
 function operatorKeyMessages(operator: string, docs: string): Record<string, string> {
@@ -113,7 +116,7 @@ function workloadsSchemas(surface: WorkloadsSurface): { root: z.ZodObject; clust
     ...surface.clusterKeys,
   });
   const root = z.strictObject({
-    istio: z.strictObject({ chartRepository: chartRepository.default(DEFAULT_CHART_REPOSITORY) }).prefault({}),
+    istio: z.strictObject({ chartRepository: (surface.chartRepository ?? chartRepository).default(DEFAULT_CHART_REPOSITORY) }).prefault({}),
     clusters: z.strictObject({ config: cluster.optional(), remotes: z.array(cluster).default([]) }),
     samples: z.boolean().default(false),
     ...surface.rootKeys,
@@ -147,7 +150,7 @@ export function workloadClusters(doc: Pick<WorkloadsDocument, "clusters">): Work
 }
 
 /** Validates a mesh admin's settings: the parsed document, or every problem at once. */
-export function validateWorkloadsDocument(raw: unknown, surface: WorkloadsSurface): WorkloadsValidation {
+export function validateWorkloadsDocument<S extends Deferrable = string>(raw: unknown, surface: WorkloadsSurface): WorkloadsValidation<S> {
   const input = isRecord(raw) ? raw : {};
   const { problems: misplaced, rest } = operatorKeys(input, surface.operator, surface.docs ? ` (${surface.docs})` : "");
   const { root, cluster } = workloadsSchemas(surface);
@@ -166,7 +169,7 @@ export function validateWorkloadsDocument(raw: unknown, surface: WorkloadsSurfac
     add("samples", "needs clusters.config.gateways.ingress: true (the guide reaches helloworld through the config cluster's ingress gateway)");
   }
   if (problems.length > 0 || !parsed.success) return { ok: false, problems };
-  return { ok: true, document: parsed.data as unknown as WorkloadsDocument };
+  return { ok: true, document: parsed.data as unknown as WorkloadsDocument<S> };
 }
 
 /** What an operator serves, as far as an admin's settings are checked against it. */
