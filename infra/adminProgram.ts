@@ -9,9 +9,9 @@
  * is deployed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { servedClusterProblems } from "../package/config/workloads";
-import type { ControlPlaneReference, WorkloadClusterInfo } from "../package/meshArgs";
-import { MeshWorkloads } from "../package/meshWorkloads";
+import { servedClusterProblems } from "../component/config/workloads";
+import type { ControlPlaneReference, WorkloadClusterInfo } from "../component/meshArgs";
+import { MeshWorkloads } from "../component/meshWorkloads";
 import { DEPLOYED_CONFIG_OUTPUT, stackKindProblems, type DeployedAdminConfig } from "./config/deployed";
 import { CONFIG_NAMESPACE, ConfigError } from "./config/load";
 import { OPERATOR_OUTPUT_NAMES, operatorStackState, servedClusters, type OperatorStackState } from "./config/operatorOutputs";

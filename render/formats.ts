@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import { K8S_PROVIDER_TYPE, UNKNOWN, type Rendered, type RenderedResource } from "./model";
 
 const COMPONENT_PREFIX = "istio-mesh:index:";
-/** The public component's type (`package/externalControlPlaneMesh.ts` `MESH_TYPE`): formats read a render, not the program. */
+/** The public component's type (`component/externalControlPlaneMesh.ts` `MESH_TYPE`): formats read a render, not the program. */
 const MESH_TYPE = `${COMPONENT_PREFIX}ExternalControlPlaneMesh`;
 const RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 

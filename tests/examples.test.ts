@@ -14,9 +14,9 @@ import * as path from "node:path";
 import { test } from "node:test";
 import { parse } from "yaml";
 import { namespaceEntries, validateAdminConfig, validateMeshConfig } from "../infra/config/validate";
-import { validateMeshArgs, validateWorkloadsArgs } from "../package/config/args";
-import { workloadClusters, type WorkloadsDocument } from "../package/config/workloads";
-import type { Deferrable } from "../package/config/model";
+import { validateMeshArgs, validateWorkloadsArgs } from "../component/config/args";
+import { workloadClusters, type WorkloadsDocument } from "../component/config/workloads";
+import type { Deferrable } from "../component/config/model";
 import { parseStackConfig } from "../render/stackFile";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -9,9 +9,9 @@ import * as path from "node:path";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { decodeEntries, namespaceEntries, validateMeshConfig } from "../infra/config/validate";
-import { formatArgProblems, MeshArgsError, validateMeshArgs } from "../package/config/args";
-import type { Problem } from "../package/config/problems";
-import { EastWestGatewayMode, ExposureMode, IstioSystemNamespace, type ExternalControlPlaneMeshArgs } from "../package/meshArgs";
+import { formatArgProblems, MeshArgsError, validateMeshArgs } from "../component/config/args";
+import type { Problem } from "../component/config/problems";
+import { EastWestGatewayMode, ExposureMode, IstioSystemNamespace, type ExternalControlPlaneMeshArgs } from "../component/meshArgs";
 import { parseStackConfig, StackFileError } from "../render/stackFile";
 
 const CORPUS = path.join(__dirname, "fixtures", "bad-stacks");

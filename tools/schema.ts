@@ -1,5 +1,5 @@
 /**
- * The package schema as `pulumi package add` gets it: the plugin's provider (`package/provider.ts`: Pulumi's
+ * The package schema as `pulumi package add` gets it: the plugin's provider (`component/provider.ts`: Pulumi's
  * component analyzer run on the plugin folder, the types' descriptions added), asked for its schema as the plugin
  * host's GetSchema asks it.
  *
@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { COMPONENTS, MeshComponentProvider, PLUGIN_DIR } from "../package/provider";
+import { COMPONENTS, MeshComponentProvider, PLUGIN_DIR } from "../component/provider";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 export const SCHEMA_FILE = path.join(PROJECT_DIR, "schema.json");

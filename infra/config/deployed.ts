@@ -15,10 +15,10 @@
  * Pure: the program reads the previous value through a StackReference to its own stack (`infra/program.ts`).
  */
 import { z } from "zod";
-import { serverKey } from "../../package/config/document";
-import type { MeshConfig, RemoteCluster } from "../../package/config/model";
-import type { Problem } from "../../package/config/problems";
-import { controlPlaneUpgradeProblems, versionChangeProblems } from "../../package/config/versions";
+import { serverKey } from "../../component/config/document";
+import type { MeshConfig, RemoteCluster } from "../../component/config/model";
+import type { Problem } from "../../component/config/problems";
+import { controlPlaneUpgradeProblems, versionChangeProblems } from "../../component/config/versions";
 
 /** The stack output that carries the record. */
 export const DEPLOYED_CONFIG_OUTPUT = "deployedConfig";

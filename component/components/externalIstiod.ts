@@ -70,7 +70,7 @@ export class ExternalIstiod extends pulumi.ComponentResource {
     // `istio-kubeconfig` is read once, when istiod starts: it must exist first. The mount is optional and client-go
     // skips a missing KUBECONFIG file and falls back to in-cluster config, so an istiod started without it would
     // treat the external cluster as the config cluster (day2-review.md #1). Hence the Secret is never deleted to
-    // change it: providers update Secrets in place (`enableSecretMutable`, package/providers.ts).
+    // change it: providers update Secrets in place (`enableSecretMutable`, component/providers.ts).
     this.configSecret = new RemoteSecret(
       `${name}-config`,
       {
