@@ -9,9 +9,9 @@
  * is deployed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { servedClusterProblems } from "../package/config/workloads";
-import type { ControlPlaneReference, WorkloadClusterInfo } from "../package/meshArgs";
-import { MeshWorkloads } from "../package/meshWorkloads";
+import { servedClusterProblems } from "../component/config/workloads";
+import type { ControlPlaneReference, WorkloadClusterInfo } from "../component/meshArgs";
+import { MeshWorkloads } from "../component/meshWorkloads";
 import { DEPLOYED_CONFIG_OUTPUT, stackKindProblems, type DeployedAdminConfig } from "./config/deployed";
 import { CONFIG_NAMESPACE, ConfigError } from "./config/load";
 import { OPERATOR_OUTPUT_NAMES, operatorStackState, servedClusters, type OperatorStackState } from "./config/operatorOutputs";
@@ -83,7 +83,7 @@ export async function adminProgram(name: string, cfg: StackWorkloadsConfig, prev
       `the outputs of ${operator} are not an operator stack's (${state.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}); deploy it with this version of the program`,
     );
   }
-  let controlPlane: ControlPlaneReference;
+  let controlPlane: Required<Pick<ControlPlaneReference, "externalIstiodAddress" | "remotes">>;
   if (state.kind === "none") {
     if (!pulumi.runtime.isDryRun()) refuse(`${operator} has no outputs: it has not been deployed; ${DEPLOY_OPERATOR_FIRST}`);
     void pulumi.log.warn(`${cfg.source}: operatorStack: ${operator} has no outputs yet, so its values are unknown in this preview; \`pulumi up\` of this stack refuses to run until it has: ${DEPLOY_OPERATOR_FIRST}`);

@@ -3,8 +3,8 @@
  * stack config is only another way to write the same arguments (the same shape; the secrets as separate keys).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { MeshDocument, RemoteClusterEntry } from "../package/config/document";
-import type { WorkloadClusterEntry, WorkloadsDocument } from "../package/config/workloads";
+import type { MeshDocument, RemoteClusterEntry } from "../component/config/document";
+import type { WorkloadClusterEntry, WorkloadsDocument } from "../component/config/workloads";
 import type {
   ControlPlaneReference,
   ControlPlaneRemoteCluster,
@@ -13,7 +13,7 @@ import type {
   MeshWorkloadsArgs,
   RemoteCluster,
   WorkloadCluster,
-} from "../package/meshArgs";
+} from "../component/meshArgs";
 
 /** The stack's secret keys, read as Pulumi secrets. */
 export interface StackSecrets {

@@ -5,10 +5,10 @@
  * (`MeshWorkloads`, `adminProgram.ts`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ExternalControlPlane } from "../package/externalControlPlane";
-import { ExternalControlPlaneMesh } from "../package/externalControlPlaneMesh";
-import { deployedStateOf } from "../package/deployedState";
-import type { RemoteClusterInfo, ServedRemoteCluster } from "../package/meshArgs";
+import { ExternalControlPlane } from "../component/externalControlPlane";
+import { ExternalControlPlaneMesh } from "../component/externalControlPlaneMesh";
+import { deployedStateOf } from "../component/deployedState";
+import type { RemoteClusterInfo, ServedRemoteCluster } from "../component/meshArgs";
 import { adminProgram, type AdminStackOutputs } from "./adminProgram";
 import { deployedKind, previousDeployment, upgradesControlPlane } from "./deployment";
 import {

@@ -9,7 +9,7 @@ import { K8S_PROVIDER_TYPE, UNKNOWN, type Rendered, type RenderedResource } from
 
 const COMPONENT_PREFIX = "istio-mesh:index:";
 /**
- * The public components that span clusters (`MESH_TYPE`, `CONTROL_PLANE_TYPE`, `WORKLOADS_TYPE` of `package/`): the
+ * The public components that span clusters (`MESH_TYPE`, `CONTROL_PLANE_TYPE`, `WORKLOADS_TYPE` of `component/`): the
  * whole mesh, the operator's and an admin's part. Formats read a render, not the program.
  */
 const SPANNING_TYPES = new Set(["ExternalControlPlaneMesh", "ExternalControlPlane", "MeshWorkloads"].map((c) => `${COMPONENT_PREFIX}${c}`));

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
 import { formatProblems, namespaceEntries, validateMeshConfig } from "../infra/config/validate";
-import { defaultKubeconfigPath, providerArgs } from "../package/providers";
+import { defaultKubeconfigPath, providerArgs } from "../component/providers";
 import { parseStackConfig } from "../render/stackFile";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -9,9 +9,9 @@ import * as path from "node:path";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { decodeEntries, namespaceEntries, validateMeshConfig } from "../infra/config/validate";
-import { formatArgProblems, MeshArgsError, validateMeshArgs } from "../package/config/args";
-import type { Problem } from "../package/config/problems";
-import { EastWestGateways, ExposureMode, IstioSystemNamespace, type ExternalControlPlaneMeshArgs } from "../package/meshArgs";
+import { formatArgProblems, MeshArgsError, validateMeshArgs } from "../component/config/args";
+import type { Problem } from "../component/config/problems";
+import { EastWestGatewayMode, ExposureMode, IstioSystemNamespace, type ExternalControlPlaneMeshArgs } from "../component/meshArgs";
 import { parseStackConfig, StackFileError } from "../render/stackFile";
 
 const CORPUS = path.join(__dirname, "fixtures", "bad-stacks");
@@ -71,7 +71,7 @@ function prodArgs(): ExternalControlPlaneMeshArgs {
       ],
     },
     exposure: { mode: ExposureMode.Hostname, hostname: "istiod.mesh.acme.example", tls: { secretName: "istiod-mesh-acme-example-tls", create: false } },
-    eastWestGateways: EastWestGateways.Auto,
+    eastWestGateways: EastWestGatewayMode.Auto,
     samples: false,
     protect: true,
     remoteSecretRotation: "2026-11",
@@ -113,7 +113,7 @@ test("messages name the component and the argument path, every problem at once",
 });
 
 test("east-west gateways: the enum's spelling in messages", () => {
-  assert.deepEqual(problemsOf({ ...prodArgs(), eastWestGateways: EastWestGateways.Disabled }), [
+  assert.deepEqual(problemsOf({ ...prodArgs(), eastWestGateways: EastWestGatewayMode.Disabled }), [
     'ExternalControlPlaneMesh "prod": eastWestGateways: is "disabled", but the remote clusters span 2 networks (network-eu-west, network-us-east); traffic between networks needs east-west gateways',
   ]);
   assert.deepEqual(problemsOf({ ...prodArgs(), eastWestGateways: true }), ['ExternalControlPlaneMesh "prod": eastWestGateways: must be "auto", "enabled" or "disabled"']);

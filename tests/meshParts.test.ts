@@ -11,11 +11,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import * as server from "@pulumi/pulumi/provider/server";
 import { specialOutputValueSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { MeshArgsError } from "../package/config/args";
-import { ExternalControlPlane } from "../package/externalControlPlane";
-import { ExternalControlPlaneMesh } from "../package/externalControlPlaneMesh";
-import { EastWestGateways, ExposureMode, RemoteClusterRole, type ExternalControlPlaneArgs, type ExternalControlPlaneMeshArgs, type RemoteCluster } from "../package/meshArgs";
-import { MeshWorkloads, servedCluster, WORKLOADS_TYPE } from "../package/meshWorkloads";
+import { MeshArgsError } from "../component/config/args";
+import { ExternalControlPlane } from "../component/externalControlPlane";
+import { ExternalControlPlaneMesh } from "../component/externalControlPlaneMesh";
+import { EastWestGatewayMode, ExposureMode, RemoteClusterRole, type ExternalControlPlaneArgs, type ExternalControlPlaneMeshArgs, type RemoteCluster } from "../component/meshArgs";
+import { MeshWorkloads, servedCluster, WORKLOADS_TYPE } from "../component/meshWorkloads";
 import { evaluate, ProgramError } from "../render/evaluate";
 import { toRendered, type Rendered } from "../render/model";
 import { RELEASE } from "./support/render";
@@ -39,7 +39,7 @@ const MESH: ExternalControlPlaneMeshArgs = {
     remotes: [remote("cluster2", "network2", { ingress: true }), remote("cluster3", "network2")],
   },
   exposure: { mode: ExposureMode.Hostname, hostname: "istiod.mesh.example.com", tls: { secretName: "istiod-tls" } },
-  eastWestGateways: EastWestGateways.Auto,
+  eastWestGateways: EastWestGatewayMode.Auto,
   samples: true,
 };
 
@@ -126,7 +126,7 @@ test("ExternalControlPlane refuses the admins' keys, MeshWorkloads the operator'
   ]);
 });
 
-const served = { role: "config", network: "network1", namespace: "external-istiod", istioVersion: "1.28.10", controlPlaneRevision: "r1" };
+const served = { role: RemoteClusterRole.Config, network: "network1", namespace: "external-istiod", istioVersion: "1.28.10", controlPlaneRevision: "r1" };
 const team9 = { remotes: [{ name: "cluster9", context: "ctx-9", gateways: { ingress: true } }] };
 
 test("MeshWorkloads refuses a cluster its control plane does not serve: before registering anything when the record is plain", async () => {

@@ -2,11 +2,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parse } from "yaml";
-import { chartReleaseArgs } from "../package/components/common";
-import { loadBalancerAddress, loadBalancerIp } from "../package/components/controlPlaneGateway";
-import { buildKubeconfig, kubeconfigDigest, kubeconfigFromTokenSecret } from "../package/components/kubeconfig";
-import { remoteSecretLayout } from "../package/components/remoteSecret";
-import { injectionPath } from "../package/components/urls";
+import { chartReleaseArgs } from "../component/components/common";
+import { loadBalancerAddress, loadBalancerIp } from "../component/components/controlPlaneGateway";
+import { buildKubeconfig, kubeconfigDigest, kubeconfigFromTokenSecret } from "../component/components/kubeconfig";
+import { remoteSecretLayout } from "../component/components/remoteSecret";
+import { injectionPath } from "../component/components/urls";
 
 test("injection path carries cluster and network; a '/' is escaped as --slash--", () => {
   assert.equal(injectionPath("cluster1", "network1"), "/inject/cluster/cluster1/net/network1");

@@ -15,7 +15,7 @@ import {
   SKEW_POLICY_URL,
   skewViolation,
   versionChangeProblems,
-} from "../package/config/versions";
+} from "../component/config/versions";
 
 const v = (text: string) => {
   const parsed = parseIstioVersion(text);

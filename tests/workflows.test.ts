@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
+import { parse } from "yaml";
 import {
   actionlint,
   adminOrderProblems,
@@ -181,6 +182,44 @@ describe("workflows", () => {
     assert.equal(evaluateExpression("!cancelled() && github.event.pull_request.head.repo.full_name == github.repository", ctx), true);
     assert.equal(evaluateExpression("'It''s' == 'it''S' && 1 < 2 && !(null)", ctx), true);
     assert.throws(() => evaluateExpression("vars.X == 'a' ||", ctx), /unexpected end/);
+  });
+});
+
+describe("sdk-examples.yml (issue 22)", () => {
+  const text = read("sdk-examples.yml");
+  interface Step {
+    run?: string;
+    uses?: string;
+    "working-directory"?: string;
+  }
+  const steps = () => (Object.values(jobsOf(text))[0] as { steps: Step[] }).steps;
+  const runs = () => steps().flatMap((s) => (s.run ? [s.run] : []));
+
+  it("runs on pull requests that touch the component package, its examples or the schema", () => {
+    const on = (parse(text) as { on: { pull_request: { paths: string[] } } }).on;
+    for (const p of ["component/**", "examples/**", "schema.json"]) assert.ok(on.pull_request.paths.includes(p), p);
+  });
+
+  it("installs only the plugin folder's dependencies, generates the .NET and Python SDKs from it and checks the served schema", () => {
+    assert.ok(steps().some((s) => s["working-directory"] === "component" && /\bnpm ci\b/.test(s.run ?? "")));
+    assert.ok(steps().some((s) => s.uses?.startsWith("pulumi/actions@")), "the Pulumi CLI");
+    const all = runs().join("\n");
+    assert.match(all, /pulumi package gen-sdk \.\/component --language dotnet/);
+    assert.match(all, /pulumi package gen-sdk \.\/component --language python/);
+    assert.match(all, /pulumi package get-schema \.\/component[\s\S]*jq -S \. schema\.json[\s\S]*diff -u /);
+  });
+
+  it("builds every C# example with dotnet build, against the SDK where pulumi package add puts it, and checks every Python example", () => {
+    const all = runs().join("\n");
+    assert.match(all, /for dir in examples\/csharp\*\/; do[\s\S]*dotnet build "\$dir"/);
+    assert.match(all, /pyright [^\n]*examples\/python\*\//);
+    const examples = fs.readdirSync(path.join(PROJECT_DIR, "examples")).filter((d) => d.startsWith("csharp"));
+    assert.ok(examples.length >= 4);
+    for (const dir of examples) {
+      const csproj = fs.readdirSync(path.join(PROJECT_DIR, "examples", dir)).filter((f) => f.endsWith(".csproj"));
+      assert.equal(csproj.length, 1, dir);
+      assert.match(fs.readFileSync(path.join(PROJECT_DIR, "examples", dir, csproj[0]!), "utf8"), /<ProjectReference Include="sdks\/istio-mesh\/Pulumi\.IstioMesh\.csproj" \/>/, dir);
+    }
   });
 });
 

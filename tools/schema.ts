@@ -1,48 +1,38 @@
 /**
- * The package schema as `pulumi package add` gets it: Pulumi's own component analyzer
- * (`@pulumi/pulumi/provider/experimental`) run on this repository, with the package name and components the plugin
- * host derives (`cmd/run-plugin/run.js`: package.json `name`, the component classes its `main` exports).
+ * The package schema as `pulumi package add` gets it: the plugin's provider (`component/provider.ts`: Pulumi's
+ * component analyzer run on the plugin folder, the types' descriptions added), asked for its schema as the plugin
+ * host's GetSchema asks it.
  *
  *   npm run schema          # rewrite schema.json after an intended change of the public API
  *
- * `tests/schema.test.ts` compares the analyzer's schema with the committed `schema.json`.
+ * `tests/schema.test.ts` compares this schema with the committed `schema.json`, and `tests/pluginBoot.test.ts` the
+ * one the booted plugin serves.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import { COMPONENTS, MeshComponentProvider, PLUGIN_DIR } from "../component/provider";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 export const SCHEMA_FILE = path.join(PROJECT_DIR, "schema.json");
-
-/** The package's name as the plugin host derives it from package.json (a scope becomes the namespace). */
-export function providerName(packageName: string): string {
-  const unscoped = /^(@.*?\/)?(.+)$/.exec(packageName)?.[2] ?? packageName;
-  return unscoped.replace(/[^-a-zA-Z0-9_]/g, "-");
-}
+export { PLUGIN_DIR };
 
 export interface AnalyzedPackage {
-  /** The component classes the entry point exports, as the plugin host finds them. */
-  components: ReturnType<typeof getPulumiComponents>;
+  /** The component classes the plugin serves. */
+  components: typeof COMPONENTS;
   schema: Record<string, unknown>;
-  /** What the analyzer and the host wrote to the console while analysing: warnings, deprecations. */
+  /** What the analyzer wrote to the console while analysing: warnings, deprecations. */
   warnings: string[];
 }
 
-/** Loads the plugin's entry point and runs the analyzer on it, catching anything it writes to the console. */
+/** Runs the plugin's provider on the plugin folder, catching anything it writes to the console. */
 export async function analyzePackage(): Promise<AnalyzedPackage> {
-  const packageJson = JSON.parse(readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { name: string };
-  // As the plugin host does: require the package directory, which resolves package.json `main`.
-  const load = createRequire(__filename);
-  const components = getPulumiComponents(load(PROJECT_DIR));
   const warnings: string[] = [];
   const saved = { warn: console.warn, error: console.error, log: console.log };
   const capture = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
   Object.assign(console, { warn: capture, error: capture, log: capture });
   try {
-    const provider = new ComponentProvider({ name: providerName(packageJson.name), dirname: PROJECT_DIR, components });
-    const schema = JSON.parse(await provider.getSchema()) as Record<string, unknown>;
-    return { components, schema, warnings };
+    const schema = JSON.parse(await new MeshComponentProvider().getSchema()) as Record<string, unknown>;
+    return { components: COMPONENTS, schema, warnings };
   } finally {
     Object.assign(console, saved);
   }

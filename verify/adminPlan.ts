@@ -8,8 +8,8 @@
  * namespace the gateways run in and EXTERNAL_ISTIOD_ADDR.
  */
 import { isIP } from "node:net";
-import { workloadClusters, type WorkloadClusterPlacement } from "../package/config/workloads";
-import { RemoteClusterRole } from "../package/meshArgs";
+import { workloadClusters, type WorkloadClusterPlacement } from "../component/config/workloads";
+import { RemoteClusterRole } from "../component/meshArgs";
 import type { StackWorkloadsConfig } from "../infra/config/validate";
 import type { Check } from "./check";
 import type { ExpectedVersion } from "./checks/helloworld";
@@ -30,8 +30,8 @@ export interface AdminPlanInput {
 /**
  * How the operator's webhooks reach the control plane. An admin stack does not know the operator's exposure mode,
  * but its address tells: hostname mode refuses an IP address (it needs a DNS name for its certificate) and
- * loadBalancer mode takes only the load balancer's IPv4 address (`package/config/fields.ts` `hostname`,
- * `package/components/controlPlaneGateway.ts` `loadBalancerIp`).
+ * loadBalancer mode takes only the load balancer's IPv4 address (`component/config/fields.ts` `hostname`,
+ * `component/components/controlPlaneGateway.ts` `loadBalancerIp`).
  */
 export function operatorWebhookTarget(address: string, namespace: string): WebhookTarget {
   return isIP(address) === 0 ? { mode: "hostname", address } : { mode: "loadBalancer", namespace };

@@ -1,7 +1,7 @@
 /**
  * The names the program gives what it deploys, as the checks look them up.
  *
- * Mirrored from `package/components/` rather than imported: those modules load the Pulumi SDK, which a read-only tool
+ * Mirrored from `component/components/` rather than imported: those modules load the Pulumi SDK, which a read-only tool
  * has no use for. `tests/verify/names.test.ts` compares every value here with the component's own, so they
  * cannot drift apart silently.
  */

@@ -7,9 +7,9 @@
  * - a mesh admins' stack (`admin`): only the team's clusters (`adminPlan.ts`), never the external cluster.
  * Each check pairs a read (through a `ClusterReader`) with a pure judgement from `checks/`.
  */
-import type { ClusterRef, RemoteCluster } from "../package/config/model";
-import { allRemotes } from "../package/config/model";
-import { workloadClusters } from "../package/config/workloads";
+import type { ClusterRef, RemoteCluster } from "../component/config/model";
+import { allRemotes } from "../component/config/model";
+import { workloadClusters } from "../component/config/workloads";
 import type { StackMeshConfig, StackSettings } from "../infra/config/validate";
 import { adminChecks } from "./adminPlan";
 import type { Check } from "./check";

@@ -6,8 +6,8 @@
  * (infra/program.ts `OperatorStackOutputs`) or "admin" (infra/adminProgram.ts `AdminStackOutputs`).
  */
 import { z } from "zod";
-import { allRemotes, type RemoteCluster } from "../package/config/model";
-import { workloadClusters } from "../package/config/workloads";
+import { allRemotes, type RemoteCluster } from "../component/config/model";
+import { workloadClusters } from "../component/config/workloads";
 import { formatPath, type StackMeshConfig, type StackSettings, type StackWorkloadsConfig } from "../infra/config/validate";
 import { UsageError } from "./usageError";
 

@@ -58,7 +58,7 @@ return await Deployment.RunAsync(() =>
             Hostname = "istiod.mesh.acme.example",
             Tls = new ExposureTlsArgs { SecretName = "istiod-mesh-acme-example-tls", Create = false },
         },
-        EastWestGateways = EastWestGateways.Auto,
+        EastWestGateways = EastWestGatewayMode.Auto,
         Samples = false,
         Protect = true,
         RemoteSecretRotation = "2026-11",

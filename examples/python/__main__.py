@@ -49,7 +49,7 @@ mesh = istio_mesh.ExternalControlPlaneMesh(
         hostname="istiod.mesh.acme.example",
         tls=istio_mesh.ExposureTlsArgs(secret_name="istiod-mesh-acme-example-tls", create=False),
     ),
-    east_west_gateways=istio_mesh.EastWestGateways.AUTO,
+    east_west_gateways=istio_mesh.EastWestGatewayMode.AUTO,
     samples=False,
     protect=True,
     remote_secret_rotation="2026-11",

@@ -15,15 +15,15 @@
  *   `controlPlaneGateway.ts`.)
  *
  * The record says what the deployment holds (issue 20): the versions are those the Helm releases report
- * (`package/deployedState.ts`), and it resolves only once everything it describes is done.
+ * (`component/deployedState.ts`), and it resolves only once everything it describes is done.
  * Pure: the program reads the previous value through a StackReference to its own stack (`infra/program.ts`).
  */
 import { z } from "zod";
-import { serverKey } from "../../package/config/document";
-import type { DeployedVersions } from "../../package/deployedState";
-import type { MeshConfig, RemoteCluster } from "../../package/config/model";
-import { formatPath, type Problem } from "../../package/config/problems";
-import { controlPlaneUpgradeProblems, versionChangeProblems } from "../../package/config/versions";
+import { serverKey } from "../../component/config/document";
+import type { DeployedVersions } from "../../component/deployedState";
+import type { MeshConfig, RemoteCluster } from "../../component/config/model";
+import { formatPath, type Problem } from "../../component/config/problems";
+import { controlPlaneUpgradeProblems, versionChangeProblems } from "../../component/config/versions";
 
 /** The stack output that carries the record. */
 export const DEPLOYED_CONFIG_OUTPUT = "deployedConfig";

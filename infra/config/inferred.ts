@@ -5,8 +5,8 @@
  * not tell is named on every run until a `pulumi up` writes the record. Pure.
  */
 import { isIP } from "node:net";
-import type { MeshConfig } from "../../package/config/model";
-import type { Problem } from "../../package/config/problems";
+import type { MeshConfig } from "../../component/config/model";
+import type { Problem } from "../../component/config/problems";
 import { DEPLOYED_CONFIG_OUTPUT } from "./deployed";
 
 /** What the outputs of an unrecorded stack tell about its deployment. */

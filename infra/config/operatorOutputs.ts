@@ -3,9 +3,9 @@
  * exports for `stackKind: operator` (`infra/program.ts`), checked before the admin stack registers anything.
  */
 import { z } from "zod";
-import { formatPath, type Problem } from "../../package/config/problems";
-import { RemoteClusterRole } from "../../package/meshArgs";
-import type { ServedClusters } from "../../package/config/workloads";
+import { formatPath, type Problem } from "../../component/config/problems";
+import { RemoteClusterRole } from "../../component/meshArgs";
+import type { ServedClusters } from "../../component/config/workloads";
 
 /** The outputs an admin stack reads; an operator stack exports them and, besides, what people read. */
 export const OPERATOR_OUTPUT_NAMES = ["stackKind", "EXTERNAL_ISTIOD_ADDR", "externalCluster", "remotes"] as const;

@@ -1,7 +1,7 @@
 /**
  * Stack config validation: raw `istio-mesh:*` strings in, the mesh's settings or the full list of problems out.
  *
- * The rules are the package's (`package/config/document.ts`), shared with the `ExternalControlPlaneMesh` component;
+ * The rules are the package's (`component/config/document.ts`), shared with the `ExternalControlPlaneMesh` component;
  * this is the stack file's surface of them: Pulumi's strings decoded, credentials as top-level secret keys that must
  * be secret, `eastWestGateways` as `auto`/`true`/`false`, keys in a misspelt namespace, and `<stack file>: ` before
  * each message. Pure: no Pulumi runtime, so the render, `npm run verify`, the tests and the program share it.
@@ -15,12 +15,12 @@ import {
   type MeshDocument,
   type Surface,
   type TlsMaterial,
-} from "../../package/config/document";
-import { stackReferenceName } from "../../package/config/fields";
-import { validateWorkloadsDocument, workloadsSchemas, type WorkloadsDocument } from "../../package/config/workloads";
-import type { MeshConfig } from "../../package/config/model";
-import { formatPath, type Problem } from "../../package/config/problems";
-import { EastWestGateways } from "../../package/meshArgs";
+} from "../../component/config/document";
+import { stackReferenceName } from "../../component/config/fields";
+import { validateWorkloadsDocument, workloadsSchemas, type WorkloadsDocument } from "../../component/config/workloads";
+import type { MeshConfig } from "../../component/config/model";
+import { formatPath, type Problem } from "../../component/config/problems";
+import { EastWestGatewayMode } from "../../component/meshArgs";
 
 export { formatPath, type Problem };
 
@@ -90,7 +90,7 @@ export function decodeEntries(entries: Record<string, string>): Record<string, u
 /** `eastWestGateways` in YAML: `auto`, or a boolean. */
 const eastWestGatewaysInYaml = z
   .union([z.literal("auto"), z.boolean()], { message: 'must be "auto", true or false' })
-  .transform((v) => (v === "auto" ? EastWestGateways.Auto : v ? EastWestGateways.Enabled : EastWestGateways.Disabled));
+  .transform((v) => (v === "auto" ? EastWestGatewayMode.Auto : v ? EastWestGatewayMode.Enabled : EastWestGatewayMode.Disabled));
 
 const STACK_SCHEMAS = documentSchemas({
   cluster: {},

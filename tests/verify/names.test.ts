@@ -1,16 +1,16 @@
 /**
- * verify/names.ts mirrors names from package/components/ (so the command does not load the Pulumi SDK); this is what keeps
+ * verify/names.ts mirrors names from component/components/ (so the command does not load the Pulumi SDK); this is what keeps
  * the two from drifting apart.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { CONTROL_PLANE_GATEWAY_RELEASE, GATEWAY_NAMESPACE } from "../../package/components/controlPlaneGateway";
-import { EASTWEST_GATEWAY_RELEASE } from "../../package/components/eastWestGateway";
-import { webhookConfigNames } from "../../package/components/externalIstiodValues";
-import { EGRESS_GATEWAY_RELEASE, INGRESS_GATEWAY_RELEASE } from "../../package/components/meshGateways";
-import { CONFIG_SECRET_NAME, MULTICLUSTER_LABEL, remoteSecretLayout } from "../../package/components/remoteSecret";
-import { SAMPLE_NAMESPACE } from "../../package/components/sampleApps";
-import { injectionPath, WEBHOOK_PORT } from "../../package/components/urls";
+import { CONTROL_PLANE_GATEWAY_RELEASE, GATEWAY_NAMESPACE } from "../../component/components/controlPlaneGateway";
+import { EASTWEST_GATEWAY_RELEASE } from "../../component/components/eastWestGateway";
+import { webhookConfigNames } from "../../component/components/externalIstiodValues";
+import { EGRESS_GATEWAY_RELEASE, INGRESS_GATEWAY_RELEASE } from "../../component/components/meshGateways";
+import { CONFIG_SECRET_NAME, MULTICLUSTER_LABEL, remoteSecretLayout } from "../../component/components/remoteSecret";
+import { SAMPLE_NAMESPACE } from "../../component/components/sampleApps";
+import { injectionPath, WEBHOOK_PORT } from "../../component/components/urls";
 import * as names from "../../verify/names";
 
 test("verify looks things up by the names the components give them", () => {

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { V1MutatingWebhookConfiguration, V1Pod } from "@kubernetes/client-node";
-import { SKEW_POLICY_URL } from "../../package/config/versions";
+import { SKEW_POLICY_URL } from "../../component/config/versions";
 import { checkControlPlaneVersions, checkRemoteVersions, imageVersion, VERSION_LABEL, type ControlPlaneWorkload } from "../../verify/checks/versions";
 import type { CheckResult } from "../../verify/result";
 

@@ -9,7 +9,7 @@
  * (Its `/debug/clusterz` lists them too, but debug endpoints answer only localhost or an authenticated proxy:
  * `pilot/pkg/xds/debug.go`, `allowAuthenticatedOrLocalhost`.) Pure: the text in, the verdict out.
  */
-import { ENDPOINTS_WIPED_ISSUE } from "../../package/config/knownIssues";
+import { ENDPOINTS_WIPED_ISSUE } from "../../component/config/knownIssues";
 import { fail, pass, type CheckResult } from "../result";
 
 export const ISTIOD_MONITORING_PORT = 15014;

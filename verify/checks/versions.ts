@@ -11,7 +11,7 @@
  *   version rendered it. On a gateway pod it tells whether the rollout of the cluster's gateway chart finished.
  */
 import type { V1MutatingWebhookConfiguration, V1Pod, V1ValidatingWebhookConfiguration } from "@kubernetes/client-node";
-import { parseIstioVersion, skewRuleText, skewText, skewViolation } from "../../package/config/versions";
+import { parseIstioVersion, skewRuleText, skewText, skewViolation } from "../../component/config/versions";
 import { PROXY_CONTAINER } from "../names";
 import { fail, pass, type CheckResult } from "../result";
 import { selectPods } from "./pods";

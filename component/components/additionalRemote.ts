@@ -1,0 +1,101 @@
+/**
+ * The guide's "Adding clusters to the mesh": a further remote cluster that runs workloads and is a source of
+ * endpoints (not of configuration), registered with the external istiod through a remote secret.
+ *
+ * It writes to two clusters (its remote secret lives in the external cluster), so it takes both providers.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { ChartSource, Deferrable } from "../config/model";
+import { chartReleaseArgs, protection, typeToken } from "./common";
+import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
+import { RemoteSecret } from "./remoteSecret";
+import { remoteBaseValues, remoteIstiodValues, remoteValuesInput, type ExposureMode } from "./remoteValues";
+import { injectionUrl } from "./urls";
+
+export interface AdditionalRemoteArgs {
+  /** This cluster's `base` (its CRDs and the reader service account): its `istioVersion`, else the control plane's. */
+  chart: ChartSource<Deferrable>;
+  /**
+   * The control plane's charts, for this cluster's `istiod` release (remote profile): the reader ClusterRole the
+   * external istiod uses here, the webhooks that call it. The access follows the version that uses it, so a cluster
+   * held back keeps every rule the control plane's own chart grants (1.29 reads remotes' mesh ConfigMaps).
+   */
+  controlPlaneChart: ChartSource<Deferrable>;
+  namespace: string;
+  clusterName: string;
+  network: string;
+  /** API server URL reachable from the external cluster. */
+  apiServer: pulumi.Input<string>;
+  /** The config cluster's name: the cluster ID of the external istiod, which must lead this cluster. */
+  configClusterName: string;
+  address: pulumi.Input<string>;
+  mode: ExposureMode;
+  provider: k8s.Provider;
+  externalProvider: k8s.Provider;
+  /** The external cluster's control plane namespace (an Output of its Namespace). */
+  externalNamespace: pulumi.Input<string>;
+  rotation: pulumi.Input<string>;
+  protect: boolean;
+  /**
+   * The external control plane (its istiod and the gateway in front of it). This cluster's charts wait for it, so
+   * a `pulumi up` that changes `istio.version` upgrades the control plane before the data plane it serves, as
+   * Istio's skew policy needs (docs/upgrades.md). Nothing in the control plane waits for a further remote.
+   */
+  controlPlane: pulumi.Resource[];
+}
+
+export class AdditionalRemote extends pulumi.ComponentResource {
+  readonly namespace: k8s.core.v1.Namespace;
+  readonly base: k8s.helm.v3.Release;
+  readonly istiod: k8s.helm.v3.Release;
+  readonly remoteSecret: RemoteSecret;
+  readonly injectionUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: AdditionalRemoteArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(typeToken("AdditionalRemote"), name, {}, opts);
+    const provider = args.provider;
+    const keep = protection(args.protect);
+    const values = remoteValuesInput(args);
+
+    this.namespace = new k8s.core.v1.Namespace(
+      `${name}-${args.namespace}`,
+      controlPlaneNamespaceArgs({ name: args.namespace, network: args.network, controlPlaneCluster: args.configClusterName }),
+      { parent: this, provider, ...keep },
+    );
+    const namespace = this.namespace.metadata.name;
+    this.base = new k8s.helm.v3.Release(
+      `${name}-istio-base`,
+      chartReleaseArgs({ chart: "base", source: args.chart, releaseName: "istio-base", namespace, values: remoteBaseValues(values) }),
+      // `istiod` waits for `base`, so this orders the whole cluster after the control plane.
+      { parent: this, provider, dependsOn: args.controlPlane, ...keep },
+    );
+    this.istiod = new k8s.helm.v3.Release(
+      `${name}-istiod`,
+      chartReleaseArgs({ chart: "istiod", source: args.controlPlaneChart, releaseName: "istiod", namespace, values: remoteIstiodValues({ ...values, chartVersion: args.controlPlaneChart.version }) }),
+      { parent: this, provider, dependsOn: [this.base] },
+    );
+
+    // The reader account comes from `base` (its ClusterRoleBinding, up to 1.29, from `istiod`); the external istiod
+    // reads the namespace annotation once, when the secret appears, so the annotated namespace must exist first.
+    this.remoteSecret = new RemoteSecret(
+      `${name}-remote`,
+      {
+        type: "remote",
+        clusterName: args.clusterName,
+        apiServer: args.apiServer,
+        namespace,
+        externalNamespace: args.externalNamespace,
+        remoteProvider: provider,
+        externalProvider: args.externalProvider,
+        serviceAccountRelease: this.base,
+        secretDependsOn: [this.namespace, this.istiod],
+        rotation: args.rotation,
+      },
+      { parent: this },
+    );
+
+    this.injectionUrl = injectionUrl(args.address, args.clusterName, args.network);
+    this.registerOutputs({ injectionUrl: this.injectionUrl, remoteSecretName: this.remoteSecret.secretName });
+  }
+}
