@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { EastWestGateways } from "../meshArgs";
 import { adminKeyProblems, documentSchemas, validateMeshDocument, type DocumentValidation, type Surface } from "./document";
+import { registryHub } from "./fields";
 import type { Problem } from "./problems";
 import { validateWorkloadsDocument, type WorkloadsSurface, type WorkloadsValidation } from "./workloads";
 
@@ -21,11 +22,21 @@ const credential = z.custom<pulumi.Input<string>>((v) => typeof v === "string" |
   message: "must be a string",
 });
 
+/** `istio.hub`: an Output (known only at deploy time), or a string checked as the stack file's is. */
+const hubInput = z.custom<pulumi.Input<string>>((v) => pulumi.Output.isInstance(v) || v instanceof Promise || typeof v === "string", {
+  message: "must be a string (a registry path)",
+}).superRefine((v, ctx) => {
+  if (typeof v !== "string") return;
+  const checked = registryHub.safeParse(v);
+  if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+});
+
 const ARGS_SCHEMAS = documentSchemas({
   cluster: { kubeconfig: credential.optional() },
   tls: { certificate: credential.optional(), privateKey: credential.optional() },
   root: { upgradingControlPlane: z.boolean().optional(), adoptRootLevelResources: z.boolean().optional() },
   eastWestGateways: z.enum(EastWestGateways, { message: 'must be "auto", "enabled" or "disabled"' }),
+  hub: hubInput,
 });
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -12,6 +12,7 @@
  * Every problem is reported at once: rules across fields run on every part that is valid on its own, so one typo does
  * not hide another problem. Pure: no Pulumi runtime, so `npm run verify` and the tests use it too.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { EastWestGateways, ExposureMode, IstioSystemNamespace } from "../meshArgs";
 import {
@@ -26,11 +27,13 @@ import {
   istioVersion,
   networkName,
   nonEmpty,
+  registryHub,
   secretName,
   withoutTrailingSlash,
 } from "./fields";
 import { networksOf, type MeshConfig, type RemoteCluster } from "./model";
 import { formatPath, type Problem } from "./problems";
+import { validateIstioValues, type IstioValues } from "./values";
 import { clusterVersionProblems } from "./versions";
 
 /** A cluster entry as parsed, defaults applied. */
@@ -51,7 +54,14 @@ export interface RemoteClusterEntry {
 
 /** The settings both surfaces share, as parsed, defaults applied. */
 export interface MeshDocument {
-  istio: { version: string; chartRepository: string };
+  istio: {
+    version: string;
+    chartRepository: string;
+    /** A registry path; on the component's arguments possibly an Output (checked only when a plain string). */
+    hub?: pulumi.Input<string>;
+    imagePullSecrets: string[];
+    values: IstioValues;
+  };
   mesh: { id: string; controlPlaneNamespace: string };
   clusters: { external: ExternalClusterEntry; config: RemoteClusterEntry; remotes: RemoteClusterEntry[] };
   exposure: { mode: ExposureMode; hostname?: string; tls?: { secretName: string; create: boolean } };
@@ -71,6 +81,8 @@ export interface SurfaceKeys {
   root: z.ZodRawShape;
   /** `eastWestGateways` as the surface spells it, parsed to the enum. */
   eastWestGateways: z.ZodType<EastWestGateways>;
+  /** `istio.hub` as the surface takes it: a string in a stack file, an Input of one in arguments. Default: a string. */
+  hub?: z.ZodType<pulumi.Input<string>>;
 }
 
 export interface DocumentSchemas {
@@ -121,6 +133,10 @@ export function adminKeyProblems(raw: Readonly<Record<string, unknown>>, whereIn
   return problems;
 }
 
+/** Free-form chart values (the schema's Any), checked key by key against the charts by `values.ts`. */
+const valuesMap = z.record(z.string(), z.unknown()).default({});
+const istioValuesSchema = z.strictObject({ controlPlane: valuesMap, gateways: valuesMap, controlPlaneGateway: valuesMap });
+
 /** The shared schemas with a surface's own keys. */
 export function documentSchemas(keys: SurfaceKeys): DocumentSchemas {
   const gateways = z.strictObject({
@@ -147,7 +163,13 @@ export function documentSchemas(keys: SurfaceKeys): DocumentSchemas {
     ...keys.cluster,
   });
   const root = z.strictObject({
-    istio: z.strictObject({ version: istioVersion, chartRepository: chartRepository.default(DEFAULT_CHART_REPOSITORY) }),
+    istio: z.strictObject({
+      version: istioVersion,
+      chartRepository: chartRepository.default(DEFAULT_CHART_REPOSITORY),
+      hub: (keys.hub ?? registryHub).optional(),
+      imagePullSecrets: z.array(secretName).default([]),
+      values: istioValuesSchema.prefault({}),
+    }),
     mesh: z
       .strictObject({ id: dns1123Label.default(DEFAULT_MESH_ID), controlPlaneNamespace: dns1123Label.default(DEFAULT_CONTROL_PLANE_NAMESPACE) })
       .prefault({}),
@@ -347,12 +369,24 @@ function crossFieldProblems(doc: Partial<MeshDocument>, raw: Readonly<Record<str
   if (doc.istio) {
     const pinned = remotes.flatMap((r) => (r.istioVersion ? [{ path: `${r.path}.istioVersion`, version: r.istioVersion }] : []));
     problems.push(...clusterVersionProblems(doc.istio.version, pinned));
+    problems.push(...istioValuesCheck(doc.istio, remotes).problems);
+    doc.istio.imagePullSecrets.forEach((name, i) => {
+      if (doc.istio!.imagePullSecrets.indexOf(name) !== i) add(`istio.imagePullSecrets[${i}]`, `"${name}" is listed twice`);
+    });
   }
   const config = clusters.find((c) => c.role === "config");
   if (doc.samples === true && config && !config.ingress) {
     add("samples", "needs clusters.config.gateways.ingress: true (the guide reaches helloworld through the config cluster's ingress gateway)");
   }
   return problems;
+}
+
+/** `istio.values` against the chart versions its places go into: the control plane's, and each remote's for the gateways. */
+function istioValuesCheck(istio: MeshDocument["istio"], remotes: readonly Pick<ClusterEntry, "istioVersion">[]) {
+  return validateIstioValues(istio.values, {
+    controlPlane: istio.version,
+    gateways: remotes.length > 0 ? remotes.map((r) => r.istioVersion ?? istio.version) : [istio.version],
+  });
 }
 
 export function clusterProblems(clusters: readonly Pick<ClusterEntry, "path" | "name" | "context" | "apiServer">[], add: Add): void {
@@ -438,5 +472,10 @@ function normalise(doc: MeshDocument): MeshConfig {
     samples: doc.samples,
     protect: doc.protect,
     remoteSecretRotation: doc.remoteSecretRotation,
+    images: { ...(doc.istio.hub !== undefined ? { hub: doc.istio.hub } : {}), imagePullSecrets: doc.istio.imagePullSecrets },
+    values: {
+      ...doc.istio.values,
+      notes: istioValuesCheck(doc.istio, [doc.clusters.config, ...doc.clusters.remotes]).notes,
+    },
   };
 }

@@ -3,6 +3,8 @@
  * cluster's charts known. Produced only by `validateMeshDocument` (`document.ts`), from the stack file or from the
  * component's arguments. It holds no credential.
  */
+import type * as pulumi from "@pulumi/pulumi";
+import type { IstioValues } from "./values";
 
 /** Where Helm fetches Istio's charts from, and which version; the chart version is the Istio version. */
 export interface ChartSource {
@@ -49,6 +51,24 @@ export type Exposure =
     }
   | { mode: "loadBalancer" };
 
+/**
+ * Where every image the mesh deploys comes from (`istio.hub`, `istio.imagePullSecrets`): istiod, the gateways, the
+ * samples, and every sidecar the external istiod injects (its injection template takes `global.hub` and
+ * `global.imagePullSecrets`, so one hub serves every remote cluster).
+ */
+export interface ImageSource {
+  /** The registry path of every image; unset: each chart's and sample's own registry. An Output on the component. */
+  hub?: pulumi.Input<string>;
+  /** Names of `kubernetes.io/dockerconfigjson` Secrets, in each namespace where a pod pulls; none by default. */
+  imagePullSecrets: string[];
+}
+
+/** `istio.values`, checked against the charts, and what the check had to say that is not a problem. */
+export interface ReleaseValues extends IstioValues {
+  /** E.g. a patch release checked against its minor's chart data: logged as warnings when the mesh is built. */
+  notes: string[];
+}
+
 export interface MeshConfig {
   /**
    * The control plane's charts (`istio.version`): the external cluster's releases, the external istiod, and the
@@ -70,6 +90,8 @@ export interface MeshConfig {
   protect: boolean;
   /** Changing this value rotates every remote-secret token (new tokens before old ones are deleted). */
   remoteSecretRotation: string;
+  images: ImageSource;
+  values: ReleaseValues;
 }
 
 /** Every remote cluster, the config cluster first. */
