@@ -45,6 +45,8 @@ export class ExternalControlPlane extends pulumi.ComponentResource {
     if (!validated.ok) throw new MeshArgsError(name, validated.problems, CONTROL_PLANE_COMPONENT);
     super(CONTROL_PLANE_TYPE, name, {}, opts);
     const cfg = validated.config;
+    // E.g. a patch release whose `istio.values` were checked against its minor's chart data.
+    for (const note of cfg.values.notes) void pulumi.log.warn(note, this);
     const placement = placementUnder(this, false);
     const kubeconfigs = kubeconfigsByCluster([args.clusters.external, args.clusters.config, ...(args.clusters.remotes ?? [])]);
 

@@ -47,6 +47,8 @@ export class ExternalControlPlaneMesh extends pulumi.ComponentResource {
     if (!validated.ok) throw new MeshArgsError(name, validated.problems);
     super(MESH_TYPE, name, {}, opts);
     const cfg = validated.config;
+    // E.g. a patch release whose `istio.values` were checked against its minor's chart data.
+    for (const note of cfg.values.notes) void pulumi.log.warn(note, this);
 
     // Before istio-mesh 0.2 the program created these resources at the stack's root.
     const placement = placementUnder(this, args.adoptRootLevelResources);

@@ -32,7 +32,8 @@ import { RemoteConfigCluster } from "./components/remoteConfigCluster";
 import { SampleApps } from "./components/sampleApps";
 import type { ReleaseSource } from "./components/common";
 import { revisionOf } from "./controlPlaneRevision";
-import type { MeshConfig, RemoteCluster } from "./config/model";
+import type { ImageSource, MeshConfig, RemoteCluster } from "./config/model";
+import type { ValuesMap } from "./config/values";
 import { RemoteClusterRole, type RemoteClusterInfo, type ServedRemoteCluster } from "./meshArgs";
 import { providerFor, type ClusterProviders } from "./providers";
 
@@ -102,7 +103,14 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
   const external = providerFor(providers, cfg.external);
   const gateway = new ControlPlaneGateway(
     cfg.external.name,
-    { chart: cfg.chart, exposure: controlPlaneExposure(cfg, secrets), istioSystem: cfg.external.istioSystem, protect: cfg.protect },
+    {
+      chart: cfg.chart,
+      exposure: controlPlaneExposure(cfg, secrets),
+      istioSystem: cfg.external.istioSystem,
+      protect: cfg.protect,
+      images: cfg.images,
+      values: cfg.values.controlPlaneGateway,
+    },
     componentOptions(placement, external),
   );
   const address = gateway.address;
@@ -121,6 +129,7 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
       address,
       mode: cfg.exposure.mode,
       protect: cfg.protect,
+      images: cfg.images,
     },
     componentOptions(placement, configProvider),
   );
@@ -148,6 +157,8 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
       crds: gateway.base,
       rotation: cfg.remoteSecretRotation,
       protect: cfg.protect,
+      images: cfg.images,
+      values: cfg.values.controlPlane,
     },
     componentOptions(placement, external),
   );
@@ -181,6 +192,7 @@ export function buildFurtherRemote(
       rotation: cfg.remoteSecretRotation,
       protect: cfg.protect,
       controlPlane: order.upgradingControlPlane ? controlPlane.ready : [],
+      images: cfg.images,
     },
     componentOptions(placement, provider),
   );
@@ -266,7 +278,16 @@ export function buildControlPlanePart(
       const { cluster, isConfig, namespace, injectionReady, crds } = target;
       const eastWest = new EastWestGateway(
         cluster.name,
-        { chart: cluster.chart, namespace, network: cluster.network, exposeServices: isConfig, injectionReady, crds },
+        {
+          chart: cluster.chart,
+          namespace,
+          network: cluster.network,
+          exposeServices: isConfig,
+          injectionReady,
+          crds,
+          images: cfg.images,
+          values: cfg.values.gateways,
+        },
         componentOptions(placement, providerFor(providers, cluster)),
       );
       target.serving.push(eastWest.gateway, ...(eastWest.crossNetworkGateway ? [eastWest.crossNetworkGateway] : []));
@@ -315,15 +336,31 @@ export interface WorkloadTarget {
   injectionReady: pulumi.Input<pulumi.Resource[]>;
   /** The release with Istio's CRDs in this cluster, when it is in this stack. */
   crds?: pulumi.Resource;
+  /** `istio.hub` and `istio.imagePullSecrets`; unset: the charts' and samples' defaults. */
+  images?: ImageSource;
+  /** `istio.values.gateways`, already checked against the chart. */
+  gatewayValues?: ValuesMap;
 }
 
 /** The guide's "Mesh admin steps" on one remote: its gateways and the samples. Returns the ingress address. */
 export function buildWorkloads(target: WorkloadTarget, samples: boolean, provider: pulumi.ProviderResource, placement: Placement): pulumi.Output<string> | undefined {
-  const { cluster, chart, isConfig, namespace, injectionReady, crds } = target;
+  const { cluster, chart, isConfig, namespace, injectionReady, crds, images, gatewayValues } = target;
   const options = componentOptions(placement, provider);
   const gateways =
     cluster.gateways.ingress || cluster.gateways.egress
-      ? new MeshGateways(cluster.name, { chart, namespace, ingress: cluster.gateways.ingress, egress: cluster.gateways.egress, injectionReady }, options)
+      ? new MeshGateways(
+          cluster.name,
+          {
+            chart,
+            namespace,
+            ingress: cluster.gateways.ingress,
+            egress: cluster.gateways.egress,
+            injectionReady,
+            ...(images ? { images } : {}),
+            ...(gatewayValues ? { values: gatewayValues } : {}),
+          },
+          options,
+        )
       : undefined;
   if (samples) {
     new SampleApps(
@@ -334,6 +371,7 @@ export function buildWorkloads(target: WorkloadTarget, samples: boolean, provide
         exposeThroughIngress: isConfig,
         injectionReady,
         ...(crds ? { crds } : {}),
+        ...(images ? { images } : {}),
       },
       options,
     );
@@ -354,7 +392,7 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
   for (const target of served) {
     const { cluster, isConfig, namespace, injectionReady, crds } = target;
     const ingress = buildWorkloads(
-      { cluster, chart: cluster.chart, isConfig, namespace, injectionReady, crds },
+      { cluster, chart: cluster.chart, isConfig, namespace, injectionReady, crds, images: cfg.images, gatewayValues: cfg.values.gateways },
       cfg.samples,
       providerFor(providers, cluster),
       placement,

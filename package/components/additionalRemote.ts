@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../config/model";
+import type { ChartSource, ImageSource } from "../config/model";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
 import { RemoteSecret } from "./remoteSecret";
@@ -14,6 +14,8 @@ import { remoteBaseValues, remoteIstiodValues, remoteValuesInput, type ExposureM
 import { injectionUrl } from "./urls";
 
 export interface AdditionalRemoteArgs {
+  /** Where the releases' images come from (`istio.hub`, `istio.imagePullSecrets`); unset: the charts' defaults. */
+  images?: ImageSource;
   /** This cluster's charts: its `istioVersion`, else the control plane's. */
   chart: ChartSource;
   namespace: string;

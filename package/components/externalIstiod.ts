@@ -7,7 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../config/model";
+import type { ChartSource, ImageSource } from "../config/model";
+import type { ValuesMap } from "../config/values";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { externalIstiodValues } from "./externalIstiodValues";
 import {
@@ -19,6 +20,7 @@ import {
 } from "./externalIstiodRouting";
 import { IstiodPluginCa, istiodTrustSecretName } from "./istiodPluginCa";
 import { RemoteSecret } from "./remoteSecret";
+import { DEFAULT_IMAGES } from "./remoteValues";
 
 export type ExternalIstiodExposure = { mode: "hostname"; tlsSecretName: string } | { mode: "loadBalancer" };
 
@@ -49,6 +51,10 @@ export interface ExternalIstiodArgs {
   /** Rotation value of the config cluster's token. */
   rotation: string;
   protect: boolean;
+  /** `istio.hub` and `istio.imagePullSecrets`: istiod's image and every sidecar it injects; unset: the chart's defaults. */
+  images?: ImageSource;
+  /** `istio.values.controlPlane`, already checked against the chart: merged under the program's values. */
+  values?: ValuesMap;
 }
 
 export class ExternalIstiod extends pulumi.ComponentResource {
@@ -117,6 +123,8 @@ export class ExternalIstiod extends pulumi.ComponentResource {
           network: args.configCluster.network,
           kubeconfigDigest: this.configSecret.kubeconfigDigest,
           chartVersion: args.chart.version,
+          images: args.images ?? DEFAULT_IMAGES,
+          ...(args.values ? { values: args.values } : {}),
         }),
       }),
       { parent: this, provider, dependsOn: pluginCa ? [this.configSecret.secret, pluginCa.cacerts] : [this.configSecret.secret] },

@@ -4,13 +4,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource } from "../config/model";
+import type { ChartSource, ImageSource } from "../config/model";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
 import { configClusterBaseValues, configClusterIstiodValues, remoteValuesInput, type ExposureMode } from "./remoteValues";
 import { injectionUrl, validationUrl } from "./urls";
 
 export interface RemoteConfigClusterArgs {
+  /** Where the releases' images come from (`istio.hub`, `istio.imagePullSecrets`); unset: the charts' defaults. */
+  images?: ImageSource;
   /** This cluster's charts (`istiod`): its `istioVersion`, else the control plane's. */
   chart: ChartSource;
   /**
