@@ -167,7 +167,14 @@ export function documentSchemas(keys: SurfaceKeys): DocumentSchemas {
       version: istioVersion,
       chartRepository: chartRepository.default(DEFAULT_CHART_REPOSITORY),
       hub: (keys.hub ?? registryHub).optional(),
-      imagePullSecrets: z.array(secretName).default([]),
+      imagePullSecrets: z
+        .array(secretName)
+        .superRefine((names, ctx) =>
+          names.forEach((name, i) => {
+            if (names.indexOf(name) !== i) ctx.addIssue({ code: "custom", path: [i], message: `"${name}" is listed twice` });
+          }),
+        )
+        .default([]),
       values: istioValuesSchema.prefault({}),
     }),
     mesh: z
@@ -223,7 +230,7 @@ export function errorMap(surface: Pick<Surface, "typeMismatch">): z.core.$ZodErr
       if (iss.input === undefined) return "is required";
       const explained = surface.typeMismatch?.(iss.input);
       if (explained !== undefined) return explained;
-      const expected = iss.expected === "object" ? "a mapping" : iss.expected === "array" ? "a list" : `a ${iss.expected}`;
+      const expected = iss.expected === "object" || iss.expected === "record" ? "a mapping" : iss.expected === "array" ? "a list" : `a ${iss.expected}`;
       return `must be ${expected}, got ${describe(iss.input)}`;
     }
     return undefined;
@@ -370,9 +377,6 @@ function crossFieldProblems(doc: Partial<MeshDocument>, raw: Readonly<Record<str
     const pinned = remotes.flatMap((r) => (r.istioVersion ? [{ path: `${r.path}.istioVersion`, version: r.istioVersion }] : []));
     problems.push(...clusterVersionProblems(doc.istio.version, pinned));
     problems.push(...istioValuesCheck(doc.istio, remotes).problems);
-    doc.istio.imagePullSecrets.forEach((name, i) => {
-      if (doc.istio!.imagePullSecrets.indexOf(name) !== i) add(`istio.imagePullSecrets[${i}]`, `"${name}" is listed twice`);
-    });
   }
   const config = clusters.find((c) => c.role === "config");
   if (doc.samples === true && config && !config.ingress) {
