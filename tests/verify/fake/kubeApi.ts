@@ -22,6 +22,7 @@ export interface FakeCluster {
   secrets: KubeObject[];
   deployments: KubeObject[];
   services: KubeObject[];
+  replicaSets: KubeObject[];
 }
 
 export const emptyCluster = (): FakeCluster => ({
@@ -31,6 +32,7 @@ export const emptyCluster = (): FakeCluster => ({
   secrets: [],
   deployments: [],
   services: [],
+  replicaSets: [],
 });
 
 export interface FakeKubeApi {
@@ -79,6 +81,9 @@ const ADMISSION = "admissionregistration.k8s.io";
 
 /** The routes the checks use, as in the Kubernetes API. */
 const routes: [RegExp, (c: FakeCluster, m: string[]) => Answer][] = [
+  // API discovery: what `checkAccess` asks first.
+  [/^\/api\/v1$/, () => ({ status: 200, body: { kind: "APIResourceList", groupVersion: "v1", resources: [] } })],
+  [/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets$/, (c, [ns]) => list("ReplicaSetList", "apps/v1", c.replicaSets.filter(inNamespace(ns!)))],
   [/^\/api\/v1\/namespaces\/([^/]+)\/pods$/, (c, [ns]) => list("PodList", "v1", c.pods.filter(inNamespace(ns!)))],
   [/^\/api\/v1\/namespaces\/([^/]+)\/secrets$/, (c, [ns]) => list("SecretList", "v1", c.secrets.filter(inNamespace(ns!)))],
   [/^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)$/, (c, [ns, name]) => one(c.services, name!, ns, "services")],

@@ -16,6 +16,7 @@ import { PassThrough } from "node:stream";
 import { parse, stringify } from "yaml";
 import { runVerify } from "../../../verify/main";
 import { splitStackConfig } from "../../support/split";
+import { startFakeControlPlaneAddress, type FakeControlPlaneAddress } from "./controlPlaneAddress";
 import { startFakeHelloworld, type FakeHelloworld } from "./helloworld";
 import { emptyCluster, startFakeKubeApi, type FakeCluster, type FakeKubeApi } from "./kubeApi";
 import { deployment, injectorConfig, runningPod, secret, service, validatorConfig } from "./objects";
@@ -252,6 +253,8 @@ export interface FakeMesh {
   clusters: Map<string, FakeCluster>;
   api: FakeKubeApi;
   helloworld: FakeHelloworld;
+  /** The control plane address as verify probes it from where it runs (DNS, TLS on 15012/15017). */
+  address: FakeControlPlaneAddress;
   files: { stack: string; outputs: string; kubeconfig: string };
   /** The command against this mesh, with deadlines short enough for tests; `extra` is appended to the arguments. */
   run(extra?: string[]): Promise<RunResult>;
@@ -268,6 +271,7 @@ export async function startFakeMesh(kind: FakeStackKind = "mesh"): Promise<FakeM
   const clusters = healthyClusters();
   const api = await startFakeKubeApi(clusters);
   const helloworld = await startFakeHelloworld(["v1", "v2"]);
+  const address = await startFakeControlPlaneAddress(ADDR, CONTROL_PLANE_LB);
   const dir = mkdtempSync(path.join(tmpdir(), "verify-test-"));
   const files = { stack: path.join(dir, "Pulumi.test.yaml"), outputs: path.join(dir, "outputs.json"), kubeconfig: path.join(dir, "kubeconfig") };
   writeFileSync(files.stack, STACK_FILES[kind]);
@@ -283,6 +287,7 @@ export async function startFakeMesh(kind: FakeStackKind = "mesh"): Promise<FakeM
       stdin,
       stdout: { write: (t: string) => (stdout += t) },
       stderr: { write: (t: string) => (stderr += t) },
+      addressProbes: address.probes,
     });
     return { code, stdout, stderr };
   };
@@ -290,10 +295,11 @@ export async function startFakeMesh(kind: FakeStackKind = "mesh"): Promise<FakeM
     clusters,
     api,
     helloworld,
+    address,
     files,
     run,
     close: async () => {
-      await Promise.all([api.close(), helloworld.close()]);
+      await Promise.all([api.close(), helloworld.close(), address.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -6,6 +6,7 @@ import type {
   V1Deployment,
   V1MutatingWebhookConfiguration,
   V1Pod,
+  V1ReplicaSet,
   V1Service,
   V1ValidatingWebhookConfiguration,
 } from "@kubernetes/client-node";
@@ -29,6 +30,8 @@ export function memoryReader(cluster: string, c: FakeCluster, log: ReadLog): Clu
   const inNamespace = (ns: string) => (o: KubeObject) => o.metadata.namespace === ns;
   return {
     context: `ctx-${cluster}`,
+    checkAccess: () => read("access", () => undefined),
+    listReplicaSets: (ns) => read(`replicasets ${ns}`, () => c.replicaSets.filter(inNamespace(ns)) as unknown as V1ReplicaSet[]),
     listPods: (ns) => read(`pods ${ns}`, () => c.pods.filter(inNamespace(ns)) as unknown as V1Pod[]),
     readMutatingWebhookConfiguration: (name) =>
       read(`mutatingwebhookconfiguration ${name}`, () => as<V1MutatingWebhookConfiguration>(named(c.mutatingWebhookConfigurations, name))),
