@@ -33,6 +33,31 @@ const errorText = (err: unknown): string => {
   return e.code ? `${e.code}${e.message && !e.message.startsWith(e.code) ? `: ${e.message}` : ""}` : String(e.message ?? err);
 };
 
+/** A DNS subjectAltName matches the name: equal, or a wildcard for its first label. */
+function sanMatches(san: string, name: string): boolean {
+  const [first, ...rest] = name.toLowerCase().split(".");
+  const pattern = san.toLowerCase();
+  return pattern === name.toLowerCase() || (pattern.startsWith("*.") && first !== undefined && pattern.slice(2) === rest.join("."));
+}
+
+/**
+ * Why the certificate is not valid for the name, as Go's clients judge it (kube-apiserver calling the webhooks,
+ * istio-proxy): only DNS subjectAltNames count. Node's own check still falls back to the CN, which Go stopped
+ * doing in 1.15, so a CN-only certificate that Node accepts is refused here.
+ */
+function nameProblem(name: string, cert: tls.PeerCertificate): string | undefined {
+  const sans = (cert.subjectaltname ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith("DNS:"))
+    .map((s) => s.slice("DNS:".length));
+  if (sans.some((san) => sanMatches(san, name))) return undefined;
+  const cn = typeof cert.subject?.CN === "string" ? cert.subject.CN : undefined;
+  return sans.length === 0
+    ? `it has no DNS subjectAltName${cn ? `, only the CN ${cn}` : ""}`
+    : `its subjectAltName names ${sans.join(", ")}, not ${name}`;
+}
+
 /**
  * A dialer that verifies against `ca` (default: Node's bundled roots, the system roots of the machine's Node) and
  * gives up after `timeoutMs`. It never sends anything after the handshake.
@@ -56,11 +81,11 @@ export function tlsDialer(options: { ca?: string[]; timeoutMs: number }): TlsDia
       const timer = setTimeout(() => done({ error: `no TLS handshake within ${options.timeoutMs / 1000} s` }), options.timeoutMs);
       socket.once("secureConnect", () => {
         const cert = socket.getPeerCertificate();
-        const identity = target.servername ? tls.checkServerIdentity(target.servername, cert) : undefined;
+        const identityError = target.servername ? nameProblem(target.servername, cert) : undefined;
         done({
           authorized: socket.authorized,
           ...(socket.authorizationError ? { authorizationError: String(socket.authorizationError) } : {}),
-          ...(identity ? { identityError: identity.message } : {}),
+          ...(identityError ? { identityError } : {}),
         });
       });
       socket.once("error", (err) => done({ error: errorText(err) }));
