@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONTROL_PLANE_COMPONENT, MeshArgsError, validateControlPlaneArgs } from "./config/args";
 import { typeToken } from "./components/common";
-import { kubeconfigsByCluster, placementUnder, tlsSecrets } from "./componentInputs";
+import { kubeconfigsByCluster, placementUnder, registrySecrets, tlsSecrets } from "./componentInputs";
 import { buildControlPlanePart, servedClusterInfo } from "./mesh";
 import type { ExternalControlPlaneArgs, ServedRemoteCluster } from "./meshArgs";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
@@ -52,7 +52,7 @@ export class ExternalControlPlane extends pulumi.ComponentResource {
 
     const part = withoutPromiseStackTraces(() => {
       const providers = createProviders(cfg, kubeconfigs, placement);
-      return buildControlPlanePart(cfg, providers, tlsSecrets(cfg, args.exposure.tls), { upgradingControlPlane: args.upgradingControlPlane ?? false }, placement);
+      return buildControlPlanePart(cfg, providers, { ...tlsSecrets(cfg, args.exposure.tls), ...registrySecrets(args.istio.registryCredentials) }, { upgradingControlPlane: args.upgradingControlPlane ?? false }, placement);
     });
     this.externalIstiodAddress = part.controlPlane.address;
     this.controlPlaneLoadBalancer = part.controlPlane.gateway.loadBalancerAddress;

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MESH_COMPONENT, MeshArgsError, validateMeshArgs } from "./config/args";
 import { typeToken } from "./components/common";
-import { kubeconfigsByCluster, placementUnder, tlsSecrets } from "./componentInputs";
+import { kubeconfigsByCluster, placementUnder, registrySecrets, tlsSecrets } from "./componentInputs";
 import { buildMesh } from "./mesh";
 import type { ExternalControlPlaneMeshArgs, RemoteClusterInfo } from "./meshArgs";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
@@ -53,7 +53,7 @@ export class ExternalControlPlaneMesh extends pulumi.ComponentResource {
     // Before istio-mesh 0.2 the program created these resources at the stack's root.
     const placement = placementUnder(this, args.adoptRootLevelResources);
     const kubeconfigs = kubeconfigsByCluster([args.clusters.external, args.clusters.config, ...(args.clusters.remotes ?? [])]);
-    const secrets = tlsSecrets(cfg, args.exposure.tls);
+    const secrets = { ...tlsSecrets(cfg, args.exposure.tls), ...registrySecrets(args.istio.registryCredentials) };
 
     const mesh = withoutPromiseStackTraces(() => {
       const providers = createProviders(cfg, kubeconfigs, placement);

@@ -32,7 +32,8 @@ import { RemoteConfigCluster } from "./components/remoteConfigCluster";
 import { SampleApps } from "./components/sampleApps";
 import type { ReleaseSource } from "./components/common";
 import { revisionOf } from "./controlPlaneRevision";
-import type { ImageSource, MeshConfig, RemoteCluster } from "./config/model";
+import type { MeshConfig, RemoteCluster } from "./config/model";
+import type { PulledImages } from "./components/images";
 import type { ValuesMap } from "./config/values";
 import { RemoteClusterRole, type RemoteClusterInfo, type ServedRemoteCluster } from "./meshArgs";
 import { providerFor, type ClusterProviders } from "./providers";
@@ -41,6 +42,13 @@ import { providerFor, type ClusterProviders } from "./providers";
 export interface MeshSecrets {
   tlsCertificate?: pulumi.Output<string>;
   tlsKey?: pulumi.Output<string>;
+  /** `istio.registryCredentials`: the pull Secret's content, created in every namespace the mesh creates. */
+  registryCredentials?: pulumi.Output<string>;
+}
+
+/** Where the mesh's images come from, with the pull Secret's content when the mesh creates the Secret. */
+function imagesOf(cfg: MeshConfig, secrets: MeshSecrets): PulledImages {
+  return { ...cfg.images, ...(secrets.registryCredentials ? { credentials: secrets.registryCredentials } : {}) };
 }
 
 /** How this run orders what it changes. */
@@ -96,11 +104,14 @@ export interface ControlPlane {
    * remote's charts wait for in an upgrade (the data plane moves after its control plane).
    */
   ready: pulumi.Resource[];
+  /** `istio.hub`, `istio.imagePullSecrets` and the pull Secret's content: what every component pulls with. */
+  images: PulledImages;
 }
 
 /** The guide's first three steps: the gateway in the external cluster, the config cluster, the external istiod. */
 export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, secrets: MeshSecrets, placement: Placement): ControlPlane {
   const external = providerFor(providers, cfg.external);
+  const images = imagesOf(cfg, secrets);
   const gateway = new ControlPlaneGateway(
     cfg.external.name,
     {
@@ -108,7 +119,7 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
       exposure: controlPlaneExposure(cfg, secrets),
       istioSystem: cfg.external.istioSystem,
       protect: cfg.protect,
-      images: cfg.images,
+      images,
       values: cfg.values.controlPlaneGateway,
     },
     componentOptions(placement, external),
@@ -129,7 +140,7 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
       address,
       mode: cfg.exposure.mode,
       protect: cfg.protect,
-      images: cfg.images,
+      images,
     },
     componentOptions(placement, configProvider),
   );
@@ -157,12 +168,12 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
       crds: gateway.base,
       rotation: cfg.remoteSecretRotation,
       protect: cfg.protect,
-      images: cfg.images,
+      images,
       values: cfg.values.controlPlane,
     },
     componentOptions(placement, external),
   );
-  return { address, gateway, configCluster, externalIstiod, ready: [gateway.gateway, externalIstiod] };
+  return { address, gateway, configCluster, externalIstiod, ready: [gateway.gateway, externalIstiod], images };
 }
 
 /** The guide's "Adding clusters": a further remote registered with the external istiod. */
@@ -192,7 +203,7 @@ export function buildFurtherRemote(
       rotation: cfg.remoteSecretRotation,
       protect: cfg.protect,
       controlPlane: order.upgradingControlPlane ? controlPlane.ready : [],
-      images: cfg.images,
+      images: controlPlane.images,
     },
     componentOptions(placement, provider),
   );
@@ -285,7 +296,7 @@ export function buildControlPlanePart(
           exposeServices: isConfig,
           injectionReady,
           crds,
-          images: cfg.images,
+          images: controlPlane.images,
           values: cfg.values.gateways,
         },
         componentOptions(placement, providerFor(providers, cluster)),
@@ -336,8 +347,8 @@ export interface WorkloadTarget {
   injectionReady: pulumi.Input<pulumi.Resource[]>;
   /** The release with Istio's CRDs in this cluster, when it is in this stack. */
   crds?: pulumi.Resource;
-  /** `istio.hub` and `istio.imagePullSecrets`; unset: the charts' and samples' defaults. */
-  images?: ImageSource;
+  /** `istio.hub`, `istio.imagePullSecrets` (and the pull Secret's content); unset: the charts' and samples' defaults. */
+  images?: PulledImages;
   /** `istio.values.gateways`, already checked against the chart. */
   gatewayValues?: ValuesMap;
 }
@@ -392,7 +403,7 @@ export function buildMesh(cfg: MeshConfig, providers: ClusterProviders, secrets:
   for (const target of served) {
     const { cluster, isConfig, namespace, injectionReady, crds } = target;
     const ingress = buildWorkloads(
-      { cluster, chart: cluster.chart, isConfig, namespace, injectionReady, crds, images: cfg.images, gatewayValues: cfg.values.gateways },
+      { cluster, chart: cluster.chart, isConfig, namespace, injectionReady, crds, images: controlPlane.images, gatewayValues: cfg.values.gateways },
       cfg.samples,
       providerFor(providers, cluster),
       placement,

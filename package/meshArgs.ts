@@ -77,6 +77,13 @@ export interface IstioRelease {
    * use it. None by default.
    */
   imagePullSecrets?: string[];
+  /**
+   * The content of a `kubernetes.io/dockerconfigjson` Secret (its `.dockerconfigjson`), always handled as a secret:
+   * the mesh then creates the Secret named by the first of `imagePullSecrets` in every namespace it creates (the
+   * control plane namespace of each cluster, `istio-system` when it creates it, `sample`), before the pods there.
+   * Needs `imagePullSecrets`.
+   */
+  registryCredentials?: pulumi.Input<string>;
   /** Chart values the mesh does not own, merged into its releases; every key path is checked against the chart. */
   values?: IstioReleaseValues;
 }

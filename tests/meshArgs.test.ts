@@ -84,7 +84,7 @@ test("the prod stack and its arguments give the same mesh model", () => {
   const fromStack = validateMeshConfig(entries, secretKeys, "Pulumi.prod.yaml");
   const fromArgs = validateMeshArgs(prodArgs());
   assert.ok(fromStack.ok && fromArgs.ok);
-  const { kind: _kind, source: _source, kubeconfigInConfig: _kubeconfig, document, ...model } = fromStack.config;
+  const { kind: _kind, source: _source, kubeconfigInConfig: _kubeconfig, registryCredentialsInConfig: _registry, document, ...model } = fromStack.config;
   assert.deepEqual(fromArgs.config, model);
   assert.deepEqual(fromArgs.document, document);
 });

@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { ChartSource, ImageSource, IstioSystemNamespace } from "../config/model";
 import { mergeValues, type ValuesMap } from "../config/values";
 import { chartReleaseArgs, protection, typeToken, type HelmValues } from "./common";
-import { gatewayPullSecrets, imageGlobals, pullSecretGlobals } from "./images";
+import { gatewayPullSecrets, imageGlobals, pullSecret, pullSecretGlobals, type PulledImages } from "./images";
 import { DEFAULT_IMAGES } from "./remoteValues";
 import { WEBHOOK_PORT, XDS_PORT } from "./urls";
 
@@ -118,8 +118,11 @@ export interface ControlPlaneGatewayArgs {
   istioSystem: IstioSystemNamespace;
   /** Protect the namespace and the CRD-owning `base` release, and keep them on delete. */
   protect: boolean;
-  /** `istio.hub` and `istio.imagePullSecrets`; unset: the charts' defaults. */
-  images?: ImageSource;
+  /**
+   * `istio.hub` and `istio.imagePullSecrets`; unset: the charts' defaults. With the pull Secret's content, the Secret
+   * is created in `istio-system` when the mesh creates the namespace (an existing one holds its own).
+   */
+  images?: PulledImages;
   /** `istio.values.controlPlaneGateway`, already checked against the chart. */
   values?: ValuesMap;
 }
@@ -168,6 +171,8 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
     const keep = protection(args.protect);
 
     this.gatewayNamespace = gatewayNamespace(name, args.istioSystem, { parent: this, ...keep });
+    const pull = args.istioSystem === "create" ? pullSecret(`${name}-${GATEWAY_NAMESPACE}`, this.gatewayNamespace, args.images, { parent: this }) : undefined;
+    const pulled = pull ? [pull] : [];
 
     this.base = new k8s.helm.v3.Release(
       `${name}-istio-base`,
@@ -177,7 +182,7 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
     this.istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,
       chartReleaseArgs({ chart: "istiod", source: args.chart, releaseName: "istiod", namespace: this.gatewayNamespace, values: istioSystemIstiodValues(args.images) }),
-      { parent: this, dependsOn: [this.base] },
+      { parent: this, dependsOn: [this.base, ...pulled] },
     );
 
     this.tlsSecret =
@@ -206,7 +211,7 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
         namespace: this.gatewayNamespace,
         values: controlPlaneGatewayValues(args.images, args.values),
       }),
-      { parent: this, dependsOn: this.tlsSecret ? [this.istiod, this.tlsSecret] : [this.istiod] },
+      { parent: this, dependsOn: [this.istiod, ...(this.tlsSecret ? [this.tlsSecret] : []), ...pulled] },
     );
 
     // Keyed off the release status, so the read waits for the release and is deferred on a fresh cluster's preview.

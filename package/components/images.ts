@@ -8,6 +8,7 @@
  * `{name}` (gateway values.schema.json). The `base` chart puts `global.imagePullSecrets` on its service accounts.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import type { ImageSource } from "../config/model";
 import type { HelmValues } from "./common";
 
@@ -40,4 +41,28 @@ export function podPullSecrets(images: ImageSource): { imagePullSecrets?: { name
  */
 export function sampleImage(images: ImageSource, name: string, own: pulumi.Input<string>): pulumi.Input<string> {
   return images.hub === undefined ? own : pulumi.interpolate`${images.hub}/${name}`;
+}
+
+/** `ImageSource` with the content of the pull Secret, when the mesh creates it (`istio.registryCredentials`). */
+export interface PulledImages extends ImageSource {
+  /** The `.dockerconfigjson` of the Secret named `imagePullSecrets[0]`, a secret. */
+  credentials?: pulumi.Input<string>;
+}
+
+/**
+ * The pull Secret in a namespace the mesh creates, when it has its content: named by the first of
+ * `istio.imagePullSecrets`, so the values above already name it. What pulls there depends on it.
+ */
+export function pullSecret(name: string, namespace: pulumi.Input<string>, images: PulledImages | undefined, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret | undefined {
+  const secretName = images?.imagePullSecrets[0];
+  if (images?.credentials === undefined || secretName === undefined) return undefined;
+  return new k8s.core.v1.Secret(
+    `${name}-image-pull-secret`,
+    {
+      metadata: { name: secretName, namespace },
+      type: "kubernetes.io/dockerconfigjson",
+      stringData: { ".dockerconfigjson": pulumi.secret(images.credentials) },
+    },
+    opts,
+  );
 }

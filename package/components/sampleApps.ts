@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { ImageSource } from "../config/model";
 import { istioMinor, typeToken } from "./common";
 import { NETWORKING_API, type IstioObject } from "./externalIstiodRouting";
-import { podPullSecrets, sampleImage } from "./images";
+import { podPullSecrets, pullSecret, sampleImage, type PulledImages } from "./images";
 import { DEFAULT_IMAGES } from "./remoteValues";
 
 export const SAMPLE_NAMESPACE = "sample";
@@ -151,8 +151,11 @@ export interface SampleAppsArgs {
   injectionReady: pulumi.Input<pulumi.Resource[]>;
   /** The release with Istio's CRDs in this cluster (for the Gateway and VirtualService). */
   crds?: pulumi.Resource;
-  /** `istio.hub` (the samples' images under it) and `istio.imagePullSecrets`; unset: the samples' own registries. */
-  images?: ImageSource;
+  /**
+   * `istio.hub` (the samples' images under it) and `istio.imagePullSecrets`; unset: the samples' own registries. With
+   * the pull Secret's content, the Secret is created in `sample` before the Deployments.
+   */
+  images?: PulledImages;
 }
 
 /** The sample application on one remote cluster. Provider via `opts`. */
@@ -168,7 +171,8 @@ export class SampleApps extends pulumi.ComponentResource {
       dependsOn: args.injectionReady,
     });
     const ns = this.namespace.metadata.name;
-    const injected = { parent: this, dependsOn: args.injectionReady };
+    const pull = pullSecret(`${name}-${SAMPLE_NAMESPACE}`, ns, args.images, { parent: this });
+    const injected = { parent: this, dependsOn: pull ? pulumi.output(args.injectionReady).apply((ready) => [...ready, pull]) : args.injectionReady };
 
     new k8s.core.v1.Service(`${name}-helloworld`, helloworldServiceArgs(ns), { parent: this });
     new k8s.apps.v1.Deployment(

@@ -37,6 +37,7 @@ const ARGS_SCHEMAS = documentSchemas({
   root: { upgradingControlPlane: z.boolean().optional(), adoptRootLevelResources: z.boolean().optional() },
   eastWestGateways: z.enum(EastWestGateways, { message: 'must be "auto", "enabled" or "disabled"' }),
   hub: hubInput,
+  istio: { registryCredentials: credential.optional() },
 });
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -53,6 +54,10 @@ const ARGS_SURFACE: Surface = {
   },
   // Credentials are taken as secrets whatever the caller marked them (a plain string from another language, say).
   ownProblems: () => [],
+  registryCredentials: (raw) => ({
+    path: "istio.registryCredentials",
+    given: isRecord(raw.istio) && raw.istio.registryCredentials !== undefined,
+  }),
   typeMismatch: (input) =>
     pulumi.Output.isInstance(input)
       ? "must be a plain value known when the program runs, not an Output: it decides which resources the mesh has"

@@ -83,6 +83,8 @@ export interface SurfaceKeys {
   eastWestGateways: z.ZodType<EastWestGateways>;
   /** `istio.hub` as the surface takes it: a string in a stack file, an Input of one in arguments. Default: a string. */
   hub?: z.ZodType<pulumi.Input<string>>;
+  /** Keys of `istio` besides the shared ones (the registry credentials, in arguments). */
+  istio?: z.ZodRawShape;
 }
 
 export interface DocumentSchemas {
@@ -111,6 +113,8 @@ export interface Surface {
   tlsMaterial(raw: Readonly<Record<string, unknown>>): TlsMaterial[];
   /** Problems only this surface can have, found in the raw input. */
   ownProblems(raw: Readonly<Record<string, unknown>>): Problem[];
+  /** Where the surface takes the registry credentials from (the content of the pull Secret), and whether they are given. */
+  registryCredentials?(raw: Readonly<Record<string, unknown>>): { path: string; given: boolean };
   /** A message for a value of the wrong type that this surface can explain better (an Output in an argument). */
   typeMismatch?(input: unknown): string | undefined;
 }
@@ -176,6 +180,7 @@ export function documentSchemas(keys: SurfaceKeys): DocumentSchemas {
         )
         .default([]),
       values: istioValuesSchema.prefault({}),
+      ...keys.istio,
     }),
     mesh: z
       .strictObject({ id: dns1123Label.default(DEFAULT_MESH_ID), controlPlaneNamespace: dns1123Label.default(DEFAULT_CONTROL_PLANE_NAMESPACE) })
@@ -377,6 +382,10 @@ function crossFieldProblems(doc: Partial<MeshDocument>, raw: Readonly<Record<str
     const pinned = remotes.flatMap((r) => (r.istioVersion ? [{ path: `${r.path}.istioVersion`, version: r.istioVersion }] : []));
     problems.push(...clusterVersionProblems(doc.istio.version, pinned));
     problems.push(...istioValuesCheck(doc.istio, remotes).problems);
+    const credentials = surface.registryCredentials?.(raw);
+    if (credentials?.given && doc.istio.imagePullSecrets.length === 0) {
+      add(credentials.path, "needs istio.imagePullSecrets: the mesh creates the Secret its first entry names, in every namespace it creates");
+    }
   }
   const config = clusters.find((c) => c.role === "config");
   if (doc.samples === true && config && !config.ingress) {
