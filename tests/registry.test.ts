@@ -150,3 +150,35 @@ for (const [version, remoteVersion] of [
     });
   });
 }
+
+test("with registryCredentials, the pull Secret is created in every namespace the mesh creates, before the pods there", async () => {
+  const text = stack("1.28.10").replace("config:\n", 'config:\n  istio-mesh:registryCredentials:\n    secure: "v1:registry"\n');
+  const result = expectRendered(await renderText(text));
+  const { rendered } = result;
+  const secrets = rendered.resources.filter(
+    (r) => r.type === "kubernetes:core/v1:Secret" && (r.inputs as { type?: string }).type === "kubernetes.io/dockerconfigjson",
+  );
+  const where = secrets.map((s) => `${s.cluster} ${String(at(s.inputs, "metadata.namespace"))}`).sort();
+  assert.deepEqual(where, [
+    "cluster1 external-istiod",
+    "cluster1 sample",
+    "cluster2 external-istiod",
+    "cluster2 sample",
+    "external external-istiod",
+    "external istio-system",
+  ]);
+  for (const s of secrets) {
+    assert.equal(at(s.inputs, "metadata.name"), SECRETS[0], "named by the first of istio.imagePullSecrets");
+    assert.equal(at(s.inputs, "stringData"), "[secret]", "the content stays a secret");
+  }
+  const byUrn = new Map(secrets.map((s) => [`${s.cluster} ${String(at(s.inputs, "metadata.namespace"))}`, s.urn]));
+  const releases = rendered.resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+  const release = (suffix: string, component: string) => releases.find((r) => r.urn.endsWith(`::${suffix}`) && r.urn.includes(component))!;
+  assert.ok(release("external-istiod", "ExternalIstiod$").dependsOn.includes(byUrn.get("external external-istiod")!));
+  assert.ok(release("external-istio-ingressgateway", "ControlPlaneGateway$").dependsOn.includes(byUrn.get("external istio-system")!));
+  assert.ok(release("cluster1-istio-base", "RemoteConfigCluster$").dependsOn.includes(byUrn.get("cluster1 external-istiod")!));
+  assert.ok(release("cluster2-istio-base", "AdditionalRemote$").dependsOn.includes(byUrn.get("cluster2 external-istiod")!));
+  for (const d of rendered.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment")) {
+    assert.ok(d.dependsOn.includes(byUrn.get(`${d.cluster} sample`)!), `${d.urn} waits for the sample namespace's pull Secret`);
+  }
+});
