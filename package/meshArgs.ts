@@ -338,6 +338,13 @@ export interface WorkloadClusters {
 export interface WorkloadCharts {
   /** As `IstioRelease.chartRepository`; default Istio's own repository. */
   chartRepository?: string;
+  /**
+   * As `IstioRelease.hub`: the samples' images come from it. The gateways' (and every sidecar's) image comes from
+   * the control plane's injection template, so from the operator's `istio.hub`.
+   */
+  hub?: pulumi.Input<string>;
+  /** As `IstioRelease.imagePullSecrets`: on the gateways and the samples' pods. */
+  imagePullSecrets?: string[];
 }
 
 /** A remote cluster as the control plane serves it: the fields of `ServedRemoteCluster` a mesh admin's workloads use. */

@@ -5,6 +5,8 @@
  * charts' key lists and the gateway schema in ../shared/istio, as the cross-cutting tests do).
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { test } from "node:test";
 import { stringify } from "yaml";
 import { gatewaySchemaViolations, schemaViolationsByCluster, unknownValuePaths } from "./support/checks";
@@ -180,5 +182,24 @@ test("with registryCredentials, the pull Secret is created in every namespace th
   assert.ok(release("cluster2-istio-base", "AdditionalRemote$").dependsOn.includes(byUrn.get("cluster2 external-istiod")!));
   for (const d of rendered.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment")) {
     assert.ok(d.dependsOn.includes(byUrn.get(`${d.cluster} sample`)!), `${d.urn} waits for the sample namespace's pull Secret`);
+  }
+});
+
+test("an admin stack's gateways and samples pull with the secrets, the samples from the hub", async () => {
+  const operator = expectRendered(await renderText(readFileSync(path.join(__dirname, "..", "Pulumi.prod-operator.yaml"), "utf8"), "prod-operator")).rendered;
+  const apps = readFileSync(path.join(__dirname, "..", "Pulumi.prod-apps.yaml"), "utf8")
+    .replace(/chartRepository: (\S+)/, `chartRepository: $1\n    hub: ${HUB}\n    imagePullSecrets: [${SECRETS.join(", ")}]`)
+    .replace("istio-mesh:samples: false", "istio-mesh:samples: true");
+  const result = expectRendered(await renderText(apps, "prod-apps", { operatorOutputs: JSON.parse(JSON.stringify(operator.outputs)) as Record<string, unknown> }));
+  const ev = evaluationOf(result);
+  const gateways = helmReleases(ev).filter((r) => r.chart === "gateway");
+  assert.equal(gateways.length, 4);
+  for (const g of gateways) assert.deepEqual(at(g.values, "imagePullSecrets"), SECRETS.map((name) => ({ name })), g.urn);
+  const deployments = clusterObjects(ev).filter((o) => o.type === "kubernetes:apps/v1:Deployment");
+  assert.equal(deployments.length, 4);
+  for (const d of deployments) {
+    const spec = at(d.object, "spec.template.spec") as { containers: { image: string }[]; imagePullSecrets?: { name: string }[] };
+    for (const c of spec.containers) assert.ok(c.image.startsWith(`${HUB}/`), `${d.urn}: ${c.image}`);
+    assert.deepEqual(spec.imagePullSecrets, SECRETS.map((name) => ({ name })), d.urn);
   }
 });

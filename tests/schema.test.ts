@@ -117,6 +117,7 @@ test("modes are enums, credentials Inputs, everything else plain", async () => {
     "IstioRelease.hub",
     "IstioRelease.registryCredentials",
     "RemoteCluster.kubeconfig",
+    "WorkloadCharts.hub",
     "WorkloadCluster.kubeconfig",
   ]);
   // The control plane's values reach the workloads as Inputs: an operator stack's outputs through a StackReference.

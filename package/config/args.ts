@@ -81,6 +81,7 @@ const WORKLOADS_ARGS_SURFACE: WorkloadsSurface = {
   },
   operator: CONTROL_PLANE_COMPONENT,
   ownProblems: () => [],
+  hub: hubInput,
   typeMismatch: (input) => ARGS_SURFACE.typeMismatch?.(input),
 };
 
