@@ -14,6 +14,7 @@ import type { ClusterReader } from "./kube/clusterReader";
 import { kubeConfigFor } from "./kube/kubeconfig";
 import { clustersToRead, planChecks } from "./plan";
 import { readOutputsText } from "./outputsSource";
+import { imageChecks } from "./imagesPlan";
 import { podCreationChecks } from "./podCreationPlan";
 import { formatTable, toJsonReport } from "./report";
 import { runChecks } from "./runner";
@@ -61,6 +62,7 @@ async function verify(args: VerifyArgs, io: CommandIo, projectDir: string): Prom
       probeHelloworld: (url, enough) => getHelloworld(url, { requests: HELLO_REQUESTS, timeoutMs: HELLO_REQUEST_TIMEOUT_MS, enough }),
     }),
     ...podCreationChecks(target, readers),
+    ...imageChecks(target, readers),
   ];
   const probes = io.addressProbes ?? { resolve: systemResolver, dialTls: tlsDialer({ timeoutMs: TLS_HANDSHAKE_TIMEOUT_MS }) };
   const address = addressChecks(target, probes);

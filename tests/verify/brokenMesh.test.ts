@@ -174,3 +174,26 @@ describe("pods the API server could not create", () => {
     );
   });
 });
+
+describe("images from istio.hub", () => {
+  const HUB = "registry.example.com/istio";
+  test("with a hub, pods still pulling from elsewhere are named, per cluster; once every image is the hub's, it passes", async () => {
+    writeFileSync(mesh.files.stack, readFileSync(mesh.files.stack, "utf8").replace(/version: "1\.28\.10"/, `version: "1.28.10"\n    hub: ${HUB}`));
+    const first = report(await mesh.run(["--json"]));
+    assert.deepEqual(
+      failed(first).map((c) => `${c.cluster}: ${c.name}`),
+      [`external: images from ${HUB} in istio-system, ${NS}`, `cluster1: images from ${HUB} in ${NS}, sample`, `cluster2: images from ${HUB} in ${NS}, sample`],
+    );
+    assert.match(failed(first)[0]!.reason!, new RegExp(`^not from istio\\.hub ${HUB.replace(/\./g, "\\.")}: istio-system/istiod-68488cd797-mq8dn discovery: docker\\.io/istio/pilot:1\\.28\\.10;`));
+    assert.match(failed(first)[2]!.reason!, /sample\/helloworld-v2-776f57d5f6-s7zfc istio-init: docker\.io\/istio\/proxyv2:1\.28\.10/);
+
+    for (const cluster of mesh.clusters.values()) {
+      for (const pod of cluster.pods) {
+        const spec = pod.spec as { containers: { image: string }[]; initContainers?: { image: string }[] };
+        for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) c.image = `${HUB}/${c.image.slice(c.image.lastIndexOf("/") + 1)}`;
+      }
+    }
+    const second = await mesh.run(["--json"]);
+    assert.equal(second.code, 0, second.stdout);
+  });
+});
