@@ -33,6 +33,7 @@ import {
 } from "./fields";
 import { networksOf, type MeshConfig, type RemoteCluster } from "./model";
 import { formatPath, type Problem } from "./problems";
+import { editDistance } from "./editDistance";
 import { validateIstioValues, type IstioValues } from "./values";
 import { clusterVersionProblems } from "./versions";
 
@@ -264,20 +265,7 @@ function knownKeysAt(root: z.ZodObject, path: readonly PropertyKey[]): string[] 
   return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
 }
 
-/** Case-insensitive Levenshtein distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
+export { editDistance };
 
 function unknownKeyMessage(key: string, known: string[]): string {
   const close = known

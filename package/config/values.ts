@@ -6,6 +6,7 @@
  * Pure: no Pulumi runtime.
  */
 import { chartDataFor, type ChartKeys, type ShippedChartData } from "./chartData";
+import { editDistance } from "./editDistance";
 import { schemaViolations } from "./gatewaySchema";
 import type { Problem } from "./problems";
 
@@ -152,21 +153,8 @@ function firstUnknown(keys: ChartKeys, path: readonly string[]): { index: number
 }
 
 function closest(key: string, known: readonly string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let prev = row[0]!;
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const cur = row[j]!;
-        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-        prev = cur;
-      }
-    }
-    return row[b.length]!;
-  };
   return known
-    .map((k) => ({ k, d: distance(key, k) }))
+    .map((k) => ({ k, d: editDistance(key, k) }))
     .filter(({ d }) => d <= Math.max(2, Math.floor(key.length / 3)))
     .sort((x, y) => x.d - y.d)[0]?.k;
 }
