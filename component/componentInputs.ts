@@ -27,6 +27,11 @@ export function tlsSecrets(cfg: MeshConfig<Deferrable>, tls: ExposureTls | undef
   };
 }
 
+/** The registry's pull Secret content (`istio.registryCredentials`), as a secret, when given. */
+export function registrySecrets(credentials: pulumi.Input<string> | undefined): MeshSecrets {
+  return credentials !== undefined ? { registryCredentials: pulumi.secret(credentials) } : {};
+}
+
 /** Under `component`; with `adoptRootLevelResources`, aliased to the URNs the resources had at the stack's root. */
 export function placementUnder(component: pulumi.ComponentResource, adoptRootLevelResources: boolean | undefined): Placement {
   return { parent: component, ...(adoptRootLevelResources ? { aliases: [{ parent: pulumi.rootStackResource }] } : {}) };

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONTROL_PLANE_COMPONENT, MeshArgsError, validateControlPlaneArgs } from "./config/args";
 import { typeToken } from "./components/common";
 import { knownIssueWarnings } from "./config/knownIssues";
-import { kubeconfigsByCluster, placementUnder, tlsSecrets } from "./componentInputs";
+import { kubeconfigsByCluster, placementUnder, registrySecrets, tlsSecrets } from "./componentInputs";
 import { keepDeployedState } from "./deployedState";
 import { buildControlPlanePart, deployedParts, servedClusterInfo } from "./mesh";
 import type { ExternalControlPlaneArgs, ServedRemoteCluster } from "./meshArgs";
@@ -48,12 +48,14 @@ export class ExternalControlPlane extends pulumi.ComponentResource {
     super(CONTROL_PLANE_TYPE, name, {}, opts);
     const cfg = validated.config;
     for (const warning of knownIssueWarnings(cfg)) void pulumi.log.warn(warning, this);
+    // E.g. a patch release whose `istio.values` were checked against its minor's chart data.
+    for (const note of cfg.values.notes) void pulumi.log.warn(note, this);
     const placement = placementUnder(this, false);
     const kubeconfigs = kubeconfigsByCluster([args.clusters.external, args.clusters.config, ...(args.clusters.remotes ?? [])]);
 
     const part = withoutPromiseStackTraces(() => {
       const providers = createProviders(cfg, kubeconfigs, placement);
-      return buildControlPlanePart(cfg, providers, tlsSecrets(cfg, args.exposure.tls), { upgradingControlPlane: args.upgradingControlPlane ?? false }, placement);
+      return buildControlPlanePart(cfg, providers, { ...tlsSecrets(cfg, args.exposure.tls), ...registrySecrets(args.istio.registryCredentials) }, { upgradingControlPlane: args.upgradingControlPlane ?? false }, placement);
     });
     this.externalIstiodAddress = part.controlPlane.address;
     this.controlPlaneLoadBalancer = part.controlPlane.gateway.loadBalancerAddress;

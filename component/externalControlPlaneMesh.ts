@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MESH_COMPONENT, MeshArgsError, validateMeshArgs } from "./config/args";
 import { typeToken } from "./components/common";
 import { knownIssueWarnings } from "./config/knownIssues";
-import { kubeconfigsByCluster, placementUnder, tlsSecrets } from "./componentInputs";
+import { kubeconfigsByCluster, placementUnder, registrySecrets, tlsSecrets } from "./componentInputs";
 import { keepDeployedState } from "./deployedState";
 import { buildMesh } from "./mesh";
 import type { ExternalControlPlaneMeshArgs, RemoteClusterInfo } from "./meshArgs";
@@ -50,11 +50,13 @@ export class ExternalControlPlaneMesh extends pulumi.ComponentResource {
     super(MESH_TYPE, name, {}, opts);
     const cfg = validated.config;
     for (const warning of knownIssueWarnings(cfg)) void pulumi.log.warn(warning, this);
+    // E.g. a patch release whose `istio.values` were checked against its minor's chart data.
+    for (const note of cfg.values.notes) void pulumi.log.warn(note, this);
 
     // Before istio-mesh 0.2 the program created these resources at the stack's root.
     const placement = placementUnder(this, args.adoptRootLevelResources);
     const kubeconfigs = kubeconfigsByCluster([args.clusters.external, args.clusters.config, ...(args.clusters.remotes ?? [])]);
-    const secrets = tlsSecrets(cfg, args.exposure.tls);
+    const secrets = { ...tlsSecrets(cfg, args.exposure.tls), ...registrySecrets(args.istio.registryCredentials) };
 
     const mesh = withoutPromiseStackTraces(() => {
       const providers = createProviders(cfg, kubeconfigs, placement);

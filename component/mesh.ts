@@ -34,6 +34,8 @@ import type { ReleaseSource } from "./components/common";
 import { revisionOf } from "./controlPlaneRevision";
 import { lowestVersion, reportedVersion, type DeployedParts } from "./deployedState";
 import type { Deferrable, MeshConfig as ModelConfig, RemoteCluster as ModelRemoteCluster } from "./config/model";
+import type { PulledImages } from "./components/images";
+import type { ValuesMap } from "./config/values";
 import { RemoteClusterRole, type RemoteClusterInfo, type ServedRemoteCluster } from "./meshArgs";
 import { providerFor, type ClusterProviders } from "./providers";
 
@@ -45,6 +47,13 @@ type RemoteCluster = ModelRemoteCluster<Deferrable>;
 export interface MeshSecrets {
   tlsCertificate?: pulumi.Output<string>;
   tlsKey?: pulumi.Output<string>;
+  /** `istio.registryCredentials`: the pull Secret's content, created in every namespace the mesh creates. */
+  registryCredentials?: pulumi.Output<string>;
+}
+
+/** Where the mesh's images come from, with the pull Secret's content when the mesh creates the Secret. */
+function imagesOf(cfg: MeshConfig, secrets: MeshSecrets): PulledImages {
+  return { ...cfg.images, ...(secrets.registryCredentials ? { credentials: secrets.registryCredentials } : {}) };
 }
 
 /** How this run orders what it changes. */
@@ -102,14 +111,24 @@ export interface ControlPlane {
   ready: pulumi.Resource[];
   /** The releases at `istio.version` so far: the external cluster's and the config cluster's. */
   releases: k8s.helm.v3.Release[];
+  /** `istio.hub`, `istio.imagePullSecrets` and the pull Secret's content: what every component pulls with. */
+  images: PulledImages;
 }
 
 /** The guide's first three steps: the gateway in the external cluster, the config cluster, the external istiod. */
 export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, secrets: MeshSecrets, placement: Placement): ControlPlane {
   const external = providerFor(providers, cfg.external);
+  const images = imagesOf(cfg, secrets);
   const gateway = new ControlPlaneGateway(
     cfg.external.name,
-    { chart: cfg.chart, exposure: controlPlaneExposure(cfg, secrets), istioSystem: cfg.external.istioSystem, protect: cfg.protect },
+    {
+      chart: cfg.chart,
+      exposure: controlPlaneExposure(cfg, secrets),
+      istioSystem: cfg.external.istioSystem,
+      protect: cfg.protect,
+      images,
+      values: cfg.values.controlPlaneGateway,
+    },
     componentOptions(placement, external),
   );
   const address = gateway.address;
@@ -128,6 +147,7 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
       address,
       mode: cfg.exposure.mode,
       protect: cfg.protect,
+      images,
     },
     componentOptions(placement, configProvider),
   );
@@ -155,6 +175,8 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
       crds: gateway.base,
       rotation: cfg.remoteSecretRotation,
       protect: cfg.protect,
+      images,
+      values: cfg.values.controlPlane,
     },
     componentOptions(placement, external),
   );
@@ -165,6 +187,7 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
     externalIstiod,
     ready: [gateway.gateway, externalIstiod],
     releases: [gateway.base, gateway.istiod, gateway.gateway, externalIstiod.istiod, configCluster.base, configCluster.istiod],
+    images,
   };
 }
 
@@ -196,6 +219,7 @@ export function buildFurtherRemote(
       rotation: cfg.remoteSecretRotation,
       protect: cfg.protect,
       controlPlane: order.upgradingControlPlane ? controlPlane.ready : [],
+      images: controlPlane.images,
     },
     componentOptions(placement, provider),
   );
@@ -285,7 +309,16 @@ export function buildControlPlanePart(
       const { cluster, isConfig, namespace, injectionReady, crds } = target;
       const eastWest = new EastWestGateway(
         cluster.name,
-        { chart: cluster.chart, namespace, network: cluster.network, exposeServices: isConfig, injectionReady, crds },
+        {
+          chart: cluster.chart,
+          namespace,
+          network: cluster.network,
+          exposeServices: isConfig,
+          injectionReady,
+          crds,
+          images: controlPlane.images,
+          values: cfg.values.gateways,
+        },
         componentOptions(placement, providerFor(providers, cluster)),
       );
       target.serving.push(eastWest.gateway, ...(eastWest.crossNetworkGateway ? [eastWest.crossNetworkGateway] : []));
@@ -343,6 +376,10 @@ export interface WorkloadTarget {
   injectionReady: pulumi.Input<pulumi.Resource[]>;
   /** The release with Istio's CRDs in this cluster, when it is in this stack. */
   crds?: pulumi.Resource;
+  /** `istio.hub`, `istio.imagePullSecrets` (and the pull Secret's content); unset: the charts' and samples' defaults. */
+  images?: PulledImages;
+  /** `istio.values.gateways`, already checked against the chart. */
+  gatewayValues?: ValuesMap;
 }
 
 /** What the mesh admin's steps created on one remote. */
@@ -357,11 +394,23 @@ export interface Workloads {
 
 /** The guide's "Mesh admin steps" on one remote: its gateways and the samples. */
 export function buildWorkloads(target: WorkloadTarget, samples: boolean, provider: pulumi.ProviderResource, placement: Placement): Workloads {
-  const { cluster, chart, isConfig, namespace, injectionReady, crds } = target;
+  const { cluster, chart, isConfig, namespace, injectionReady, crds, images, gatewayValues } = target;
   const options = componentOptions(placement, provider);
   const gateways =
     cluster.gateways.ingress || cluster.gateways.egress
-      ? new MeshGateways(cluster.name, { chart, namespace, ingress: cluster.gateways.ingress, egress: cluster.gateways.egress, injectionReady }, options)
+      ? new MeshGateways(
+          cluster.name,
+          {
+            chart,
+            namespace,
+            ingress: cluster.gateways.ingress,
+            egress: cluster.gateways.egress,
+            injectionReady,
+            ...(images ? { images } : {}),
+            ...(gatewayValues ? { values: gatewayValues } : {}),
+          },
+          options,
+        )
       : undefined;
   const releases = [gateways?.ingress, gateways?.egress].filter((r): r is k8s.helm.v3.Release => r !== undefined);
   const resources: pulumi.CustomResource[] = [...releases];
@@ -374,6 +423,7 @@ export function buildWorkloads(target: WorkloadTarget, samples: boolean, provide
         exposeThroughIngress: isConfig,
         injectionReady,
         ...(crds ? { crds } : {}),
+        ...(images ? { images } : {}),
       },
       options,
     );
@@ -417,7 +467,7 @@ export function buildMesh(
   for (const target of served) {
     const { cluster, isConfig, namespace, injectionReady, crds } = target;
     const built = buildWorkloads(
-      { cluster, chart: cluster.chart, isConfig, namespace, injectionReady, crds },
+      { cluster, chart: cluster.chart, isConfig, namespace, injectionReady, crds, images: controlPlane.images, gatewayValues: cfg.values.gateways },
       cfg.samples,
       providerFor(providers, cluster),
       placement,

@@ -66,6 +66,45 @@ export interface IstioRelease {
    * mirrors; default Istio's own repository. Plain http:// and credentials in the URL are refused.
    */
   chartRepository?: pulumi.Input<string>;
+  /**
+   * The registry every image of the mesh is pulled from (Istio's charts' `global.hub`), e.g.
+   * "registry.example.com/istio": istiod, the gateways, every sidecar the external istiod injects in any remote
+   * cluster (its injection template names the proxy image), and the samples' images (`<hub>/examples-helloworld-v1:1.0`,
+   * `<hub>/curl:8.16.0`). It must hold Istio's images of the charts' versions. Unset: each chart's own registry.
+   */
+  hub?: pulumi.Input<string>;
+  /**
+   * Names of `kubernetes.io/dockerconfigjson` Secrets every pod of the mesh pulls with (`global.imagePullSecrets`,
+   * the gateway chart's `imagePullSecrets`, the samples' pods); each must exist in the namespace of the pods that
+   * use it. None by default.
+   */
+  imagePullSecrets?: string[];
+  /**
+   * The content of a `kubernetes.io/dockerconfigjson` Secret (its `.dockerconfigjson`), always handled as a secret:
+   * the mesh then creates the Secret named by the first of `imagePullSecrets` in every namespace it creates (the
+   * control plane namespace of each cluster, `istio-system` when it creates it, `sample`), before the pods there.
+   * Needs `imagePullSecrets`.
+   */
+  registryCredentials?: pulumi.Input<string>;
+  /** Chart values the mesh does not own, merged into its releases; every key path is checked against the chart. */
+  values?: IstioReleaseValues;
+}
+
+/**
+ * Chart values merged into the mesh's Helm releases, for what the mesh does not decide (resources, replicas,
+ * autoscaling, node selectors, tolerations, Service annotations, `meshConfig` settings...). Each key path must exist
+ * in the chart version it goes into, and keys the mesh sets itself are refused, with the reason.
+ */
+export interface IstioReleaseValues {
+  /**
+   * Merged into the external istiod's release (`istiod` chart at `istio.version`). `meshConfig` settings reach the
+   * mesh configuration the external istiod reads (its own `istio` ConfigMap).
+   */
+  controlPlane?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form chart values: the schema's Any
+  /** Merged into every mesh gateway's release: ingress, egress and east-west (`gateway` chart at each cluster's version). */
+  gateways?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form chart values: the schema's Any
+  /** Merged into the control plane gateway's release in the external cluster (`gateway` chart at `istio.version`). */
+  controlPlaneGateway?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form chart values: the schema's Any
 }
 
 /** The mesh's identity. */
@@ -305,6 +344,13 @@ export interface WorkloadClusters {
 export interface WorkloadCharts {
   /** As `IstioRelease.chartRepository`; default Istio's own repository. */
   chartRepository?: pulumi.Input<string>;
+  /**
+   * As `IstioRelease.hub`: the samples' images come from it. The gateways' (and every sidecar's) image comes from
+   * the control plane's injection template, so from the operator's `istio.hub`.
+   */
+  hub?: pulumi.Input<string>;
+  /** As `IstioRelease.imagePullSecrets`: on the gateways and the samples' pods. */
+  imagePullSecrets?: string[];
 }
 
 /**

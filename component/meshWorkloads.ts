@@ -166,6 +166,7 @@ export class MeshWorkloads extends pulumi.ComponentResource {
             isConfig: role === RemoteClusterRole.Config,
             namespace: served.namespace,
             injectionReady: served.ready,
+            images: { ...(doc.istio.hub !== undefined ? { hub: doc.istio.hub } : {}), imagePullSecrets: doc.istio.imagePullSecrets },
           },
           doc.samples,
           provider,

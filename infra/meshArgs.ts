@@ -21,6 +21,8 @@ export interface StackSecrets {
   kubeconfig?: pulumi.Output<string>;
   tlsCertificate?: pulumi.Output<string>;
   tlsKey?: pulumi.Output<string>;
+  /** `registryCredentials`: the content of the registry's pull Secret. */
+  registryCredentials?: pulumi.Output<string>;
 }
 
 /** What only the program knows about this run. */
@@ -39,7 +41,7 @@ export function meshArgsFromStack(doc: MeshDocument, secrets: StackSecrets, run:
   const remote = (cluster: RemoteClusterEntry): RemoteCluster => ({ ...cluster, ...kubeconfig });
   const { tls } = doc.exposure;
   return {
-    istio: doc.istio,
+    istio: { ...doc.istio, ...(secrets.registryCredentials !== undefined ? { registryCredentials: secrets.registryCredentials } : {}) },
     mesh: doc.mesh,
     clusters: {
       external: { ...doc.clusters.external, ...kubeconfig },

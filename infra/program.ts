@@ -79,6 +79,7 @@ async function controlPlaneProgram(cfg: StackMeshConfig): Promise<MeshStackOutpu
   const secrets: StackSecrets = {
     ...(cfg.kubeconfigInConfig ? { kubeconfig: config.requireSecret("kubeconfig") } : {}),
     ...(createTls ? { tlsCertificate: config.requireSecret("tlsCertificate"), tlsKey: config.requireSecret("tlsKey") } : {}),
+    ...(cfg.registryCredentialsInConfig ? { registryCredentials: config.requireSecret("registryCredentials") } : {}),
   };
   const run = { upgradingControlPlane: upgradesControlPlane(previous, cfg.chart.version) };
   if (cfg.kind === "operator") {

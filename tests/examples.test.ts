@@ -170,7 +170,7 @@ function prodModel() {
   const { entries, secretKeys } = namespaceEntries(stack.config, stack.secretKeys, "istio-mesh");
   const result = validateMeshConfig(entries, secretKeys, "Pulumi.prod.yaml");
   assert.ok(result.ok);
-  const { kind: _kind, source: _source, kubeconfigInConfig: _kubeconfig, document: _document, ...model } = result.config;
+  const { kind: _kind, source: _source, kubeconfigInConfig: _kubeconfig, registryCredentialsInConfig: _registry, document: _document, ...model } = result.config;
   return model;
 }
 

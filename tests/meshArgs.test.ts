@@ -16,7 +16,7 @@ import { parseStackConfig, StackFileError } from "../render/stackFile";
 
 const CORPUS = path.join(__dirname, "fixtures", "bad-stacks");
 /** Keys whose place or spelling differs between the surfaces (a fixture with a problem at one is not compared). */
-const SURFACE_KEYS = ["kubeconfig", "tlsCertificate", "tlsKey", "eastWestGateways", "stackKind", "operatorStack"];
+const SURFACE_KEYS = ["kubeconfig", "tlsCertificate", "tlsKey", "eastWestGateways", "stackKind", "operatorStack", "registryCredentials"];
 
 /** `path: message`, sorted; the list of known keys after an unknown one differs by the surface's own keys. */
 const lines = (problems: readonly Problem[]) =>
@@ -84,7 +84,7 @@ test("the prod stack and its arguments give the same mesh model", () => {
   const fromStack = validateMeshConfig(entries, secretKeys, "Pulumi.prod.yaml");
   const fromArgs = validateMeshArgs(prodArgs());
   assert.ok(fromStack.ok && fromArgs.ok);
-  const { kind: _kind, source: _source, kubeconfigInConfig: _kubeconfig, document, ...model } = fromStack.config;
+  const { kind: _kind, source: _source, kubeconfigInConfig: _kubeconfig, registryCredentialsInConfig: _registry, document, ...model } = fromStack.config;
   assert.deepEqual(fromArgs.config, model);
   assert.deepEqual(fromArgs.document, document);
 });

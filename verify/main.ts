@@ -4,6 +4,9 @@
  * Exit status: 0 every check passed, 1 a check failed, 2 usage or config error (nothing was checked).
  */
 import * as path from "node:path";
+import { splitByAccess } from "./access";
+import { addressChecks } from "./addressPlan";
+import { systemResolver, tlsDialer, type AddressProbes } from "./addressProbes";
 import { parseVerifyArgs, USAGE, type VerifyArgs } from "./args";
 import { getHelloworld } from "./helloworldProbe";
 import { clientReader } from "./kube/clientReader";
@@ -11,6 +14,8 @@ import type { ClusterReader } from "./kube/clusterReader";
 import { kubeConfigFor } from "./kube/kubeconfig";
 import { clustersToRead, planChecks } from "./plan";
 import { readOutputsText } from "./outputsSource";
+import { imageChecks } from "./imagesPlan";
+import { podCreationChecks } from "./podCreationPlan";
 import { formatTable, toJsonReport } from "./report";
 import { runChecks } from "./runner";
 import { loadStackSettings } from "./stackConfig";
@@ -23,7 +28,12 @@ export interface CommandIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
+  /** How the control plane address is probed from here; default DNS and TLS against the system roots. */
+  addressProbes?: AddressProbes;
 }
+
+/** A TLS handshake that has not completed by then will not. */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 
 /** The guide sends ten requests; helloworld answers in milliseconds, so a few seconds each is generous. */
 const HELLO_REQUESTS = 10;
@@ -45,17 +55,26 @@ async function verify(args: VerifyArgs, io: CommandIo, projectDir: string): Prom
   const kubeconfig = args.kubeconfig !== undefined ? { file: args.kubeconfig } : {};
   const clusters = clustersToRead(settings);
   const readers = new Map<string, ClusterReader>(clusters.map((c) => [c.name, clientReader(c.context, kubeConfigFor(c.context, kubeconfig))]));
-  const checks = planChecks({
-    target,
-    readers,
-    probeHelloworld: (url, enough) => getHelloworld(url, { requests: HELLO_REQUESTS, timeoutMs: HELLO_REQUEST_TIMEOUT_MS, enough }),
-  });
+  const checks = [
+    ...planChecks({
+      target,
+      readers,
+      probeHelloworld: (url, enough) => getHelloworld(url, { requests: HELLO_REQUESTS, timeoutMs: HELLO_REQUEST_TIMEOUT_MS, enough }),
+    }),
+    ...podCreationChecks(target, readers),
+    ...imageChecks(target, readers),
+  ];
+  const probes = io.addressProbes ?? { resolve: systemResolver, dialTls: tlsDialer({ timeoutMs: TLS_HANDSHAKE_TIMEOUT_MS }) };
+  const address = addressChecks(target, probes);
 
+  const policy = { timeoutMs: args.timeoutMs, intervalMs: args.intervalMs };
+  const progress = (line: string) => io.stderr.write(`${line}\n`);
   io.stderr.write(
-    `verifying stack ${args.stack}: ${checks.length} checks of ${KIND_TEXT[target.kind]} on ${clusters.map((c) => c.name).join(", ")}, ` +
+    `verifying stack ${args.stack}: ${checks.length + address.length} checks of ${KIND_TEXT[target.kind]} on ${clusters.map((c) => c.name).join(", ")}, ` +
       `retried for up to ${args.timeoutMs / 1000} s\n`,
   );
-  const outcomes = await runChecks(checks, { timeoutMs: args.timeoutMs, intervalMs: args.intervalMs }, (line) => io.stderr.write(`${line}\n`));
+  const { runnable, unreachable } = await splitByAccess(checks, address, readers, policy, progress);
+  const outcomes = [...unreachable, ...(await runChecks(runnable, policy, progress))];
   const report = toJsonReport(outcomes);
   io.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${formatTable(outcomes)}`);
   return report.ok ? 0 : 1;

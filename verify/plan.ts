@@ -15,12 +15,14 @@ import { adminChecks } from "./adminPlan";
 import type { Check } from "./check";
 import type { GatewayExpectation } from "./checks/gateways";
 import type { ExpectedVersion } from "./checks/helloworld";
-import { checkPodsReady } from "./checks/pods";
+import { checkPodsReady, selectPods } from "./checks/pods";
+import { checkRemoteClusters, ISTIOD_MONITORING_PORT } from "./checks/remoteClusters";
 import { checkRemoteSecret } from "./checks/remoteSecrets";
 import { checkControlPlaneVersions, checkRemoteVersions } from "./checks/versions";
 import { checkInjectionWebhook, checkNoValidatingWebhooks, checkValidatingWebhooks, type WebhookTarget } from "./checks/webhooks";
 import type { ClusterReader } from "./kube/clusterReader";
 import * as names from "./names";
+import { allOf, fail, pass } from "./result";
 import { gatewayCheck, helloworldCheck, readerFor, samplePodChecks, workloadGateways, type HelloProbe } from "./planParts";
 import type { MeshOutputs, OperatorOutputs, VerifyTarget } from "./stackOutputs";
 
@@ -111,8 +113,36 @@ function externalChecks(input: ControlPlaneInput): Check[] {
     }),
     podsReady(cfg.namespace, names.ISTIOD_APP),
     ...secrets,
+    ...(cfg.remotes.length > 0 ? [remoteClustersCheck(cluster, reader, cfg)] : []),
     versions,
   ];
+}
+
+/**
+ * Each external istiod pod still reads every further remote (issue 20): a remote secret can be in place while istiod
+ * has lost the cluster (istio/istio#61043). Its own metrics say so (`checks/remoteClusters.ts`).
+ */
+function remoteClustersCheck(cluster: string, reader: ClusterReader, cfg: StackMeshConfig): Check {
+  const remotes = cfg.remotes.map((r) => r.name);
+  return {
+    cluster,
+    name: `the external istiod reads ${remotes.join(", ")}`,
+    attempt: async () => {
+      const pods = selectPods(await reader.listPods(cfg.namespace), { namespace: cfg.namespace, labels: { app: names.ISTIOD_APP } }).filter(
+        (p) => p.status?.phase === "Running" && p.metadata?.deletionTimestamp === undefined,
+      );
+      if (pods.length === 0) return fail(`no running istiod pod in ${cfg.namespace} to ask`);
+      const results = await Promise.all(
+        pods.map(async (p) => {
+          const pod = p.metadata?.name ?? "?";
+          const metrics = await reader.getFromPod(cfg.namespace, pod, ISTIOD_MONITORING_PORT, "/metrics");
+          return checkRemoteClusters(metrics, { pod, remotes, namespace: cfg.namespace, context: reader.context });
+        }),
+      );
+      const failed = allOf(results);
+      return failed.ok ? pass(results.flatMap((r) => (r.ok && r.detail ? [r.detail] : [])).join("; ")) : failed;
+    },
+  };
 }
 
 /**

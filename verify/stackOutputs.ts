@@ -9,6 +9,7 @@ import { z } from "zod";
 import { allRemotes, type RemoteCluster } from "../component/config/model";
 import { workloadClusters } from "../component/config/workloads";
 import { formatPath, type StackMeshConfig, type StackSettings, type StackWorkloadsConfig } from "../infra/config/validate";
+import { refuseUnknownOutputs } from "./unknownOutputs";
 import { UsageError } from "./usageError";
 
 const role = z.enum(["config", "remote"]);
@@ -85,6 +86,8 @@ export function parseStackOutputs(text: string, source: string): StackOutputs {
   } catch (err) {
     throw new UsageError(`stack outputs from ${source} are not JSON (${(err as Error).message}); expected the output of \`pulumi stack output --json\``);
   }
+  // Before anything else: a render's or a preview's outputs would only send the checks after addresses that do not exist.
+  refuseUnknownOutputs(json, source);
   const stackKind = typeof json === "object" && json !== null && "stackKind" in json ? json.stackKind : undefined;
   if (stackKind !== undefined && stackKind !== "operator" && stackKind !== "admin") {
     throw new UsageError(

@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ChartSource, Deferrable } from "../config/model";
+import { pullSecret, type PulledImages } from "./images";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
 import { RemoteSecret } from "./remoteSecret";
@@ -14,6 +15,11 @@ import { remoteBaseValues, remoteIstiodValues, remoteValuesInput, type ExposureM
 import { injectionUrl } from "./urls";
 
 export interface AdditionalRemoteArgs {
+  /**
+   * Where the releases' images come from (`istio.hub`, `istio.imagePullSecrets`); unset: the charts' defaults. With
+   * the pull Secret's content, the Secret is created in the control plane namespace before the releases.
+   */
+  images?: PulledImages;
   /** This cluster's `base` (its CRDs and the reader service account): its `istioVersion`, else the control plane's. */
   chart: ChartSource<Deferrable>;
   /**
@@ -64,11 +70,12 @@ export class AdditionalRemote extends pulumi.ComponentResource {
       { parent: this, provider, ...keep },
     );
     const namespace = this.namespace.metadata.name;
+    const pull = pullSecret(`${name}-${args.namespace}`, namespace, args.images, { parent: this, provider });
     this.base = new k8s.helm.v3.Release(
       `${name}-istio-base`,
       chartReleaseArgs({ chart: "base", source: args.chart, releaseName: "istio-base", namespace, values: remoteBaseValues(values) }),
-      // `istiod` waits for `base`, so this orders the whole cluster after the control plane.
-      { parent: this, provider, dependsOn: args.controlPlane, ...keep },
+      // `istiod` waits for `base`, so this orders the whole cluster after the control plane (and its pods after the pull Secret).
+      { parent: this, provider, dependsOn: [...args.controlPlane, ...(pull ? [pull] : [])], ...keep },
     );
     this.istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,

@@ -5,8 +5,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource, Deferrable, IstioSystemNamespace } from "../config/model";
+import type { ChartSource, Deferrable, ImageSource, IstioSystemNamespace } from "../config/model";
+import { mergeValues, type ValuesMap } from "../config/values";
 import { chartReleaseArgs, protection, typeToken, type HelmValues } from "./common";
+import { gatewayPullSecrets, imageGlobals, pullSecret, pullSecretGlobals, type PulledImages } from "./images";
+import { DEFAULT_IMAGES } from "./remoteValues";
 import { WEBHOOK_PORT, XDS_PORT } from "./urls";
 
 /** The namespace of the external cluster's own Istio and of the gateway (and so of its TLS Secret). */
@@ -14,9 +17,30 @@ export const GATEWAY_NAMESPACE = "istio-system";
 /** Release name, hence Service name and the `istio: ingressgateway` label the Gateway below selects. */
 export const CONTROL_PLANE_GATEWAY_RELEASE = "istio-ingressgateway";
 
-/** `gateway` chart values: exactly the three ports of the guide (the list replaces the chart's 80/443 default). */
-export function controlPlaneGatewayValues(): HelmValues {
+/**
+ * `gateway` chart values: exactly the three ports of the guide (the list replaces the chart's 80/443 default), the
+ * pull secrets, and `istio.values.controlPlaneGateway` merged under them. Its image comes from the `istio-system`
+ * istiod's injection template (`istioSystemIstiodValues`).
+ */
+export function controlPlaneGatewayValues(images: ImageSource = DEFAULT_IMAGES, values?: ValuesMap): HelmValues {
+  return mergeValues(ownGatewayValues(images), values);
+}
+
+/** The `istio-system` istiod: its own image, and that of the gateway it injects, from the hub. */
+export function istioSystemIstiodValues(images: ImageSource = DEFAULT_IMAGES): HelmValues {
+  const global = imageGlobals(images);
+  return Object.keys(global).length > 0 ? { global } : {};
+}
+
+/** The `istio-system` base: pull secrets on its service account. */
+export function istioSystemBaseValues(images: ImageSource = DEFAULT_IMAGES): HelmValues {
+  const global = pullSecretGlobals(images);
+  return Object.keys(global).length > 0 ? { global } : {};
+}
+
+function ownGatewayValues(images: ImageSource): HelmValues {
   return {
+    ...gatewayPullSecrets(images),
     service: {
       ports: [
         { name: "status-port", port: 15021, targetPort: 15021 },
@@ -94,6 +118,13 @@ export interface ControlPlaneGatewayArgs {
   istioSystem: IstioSystemNamespace;
   /** Protect the namespace and the CRD-owning `base` release, and keep them on delete. */
   protect: boolean;
+  /**
+   * `istio.hub` and `istio.imagePullSecrets`; unset: the charts' defaults. With the pull Secret's content, the Secret
+   * is created in `istio-system` when the mesh creates the namespace (an existing one holds its own).
+   */
+  images?: PulledImages;
+  /** `istio.values.controlPlaneGateway`, already checked against the chart. */
+  values?: ValuesMap;
 }
 
 /**
@@ -146,16 +177,18 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
     const keep = protection(args.protect);
 
     this.gatewayNamespace = gatewayNamespace(name, args.istioSystem, { parent: this, ...keep });
+    const pull = args.istioSystem === "create" ? pullSecret(`${name}-${GATEWAY_NAMESPACE}`, this.gatewayNamespace, args.images, { parent: this }) : undefined;
+    const pulled = pull ? [pull] : [];
 
     this.base = new k8s.helm.v3.Release(
       `${name}-istio-base`,
-      chartReleaseArgs({ chart: "base", source: args.chart, releaseName: "istio-base", namespace: this.gatewayNamespace, values: {} }),
+      chartReleaseArgs({ chart: "base", source: args.chart, releaseName: "istio-base", namespace: this.gatewayNamespace, values: istioSystemBaseValues(args.images) }),
       { parent: this, ...keep },
     );
     this.istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,
-      chartReleaseArgs({ chart: "istiod", source: args.chart, releaseName: "istiod", namespace: this.gatewayNamespace, values: {} }),
-      { parent: this, dependsOn: [this.base] },
+      chartReleaseArgs({ chart: "istiod", source: args.chart, releaseName: "istiod", namespace: this.gatewayNamespace, values: istioSystemIstiodValues(args.images) }),
+      { parent: this, dependsOn: [this.base, ...pulled] },
     );
 
     this.tlsSecret =
@@ -182,9 +215,9 @@ export class ControlPlaneGateway extends pulumi.ComponentResource {
         source: args.chart,
         releaseName: CONTROL_PLANE_GATEWAY_RELEASE,
         namespace: this.gatewayNamespace,
-        values: controlPlaneGatewayValues(),
+        values: controlPlaneGatewayValues(args.images, args.values),
       }),
-      { parent: this, dependsOn: this.tlsSecret ? [this.istiod, this.tlsSecret] : [this.istiod] },
+      { parent: this, dependsOn: [this.istiod, ...(this.tlsSecret ? [this.tlsSecret] : []), ...pulled] },
     );
 
     // Keyed off the release status, so the read waits for the release and is deferred on a fresh cluster's preview.

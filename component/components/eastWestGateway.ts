@@ -4,8 +4,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { ChartSource, Deferrable } from "../config/model";
+import type { ChartSource, Deferrable, ImageSource } from "../config/model";
+import { mergeValues, type ValuesMap } from "../config/values";
 import { chartReleaseArgs, typeToken, type HelmValues } from "./common";
+import { gatewayPullSecrets } from "./images";
+import { DEFAULT_IMAGES } from "./remoteValues";
 import { NETWORKING_API, type IstioObject } from "./externalIstiodRouting";
 
 export const EASTWEST_GATEWAY_RELEASE = "istio-eastwestgateway";
@@ -14,8 +17,8 @@ export const EASTWEST_GATEWAY_RELEASE = "istio-eastwestgateway";
  * `networkGateway` makes the chart label the Service with the network and open 15021/15443/15012/15017.
  * Do not also put the network label into `labels`: the chart appends it, and the key would be duplicated.
  */
-export function eastWestGatewayValues(network: string): HelmValues {
-  return { networkGateway: network };
+export function eastWestGatewayValues(network: string, images: ImageSource = DEFAULT_IMAGES, values?: ValuesMap): HelmValues {
+  return mergeValues({ ...gatewayPullSecrets(images), networkGateway: network }, values);
 }
 
 /** `samples/multicluster/expose-services.yaml`: mTLS passthrough on 15443 for every `*.local` service. */
@@ -42,6 +45,10 @@ export interface EastWestGatewayArgs {
   injectionReady: pulumi.Resource[];
   /** The release with Istio's CRDs in this cluster (for the Gateway object). */
   crds?: pulumi.Resource;
+  /** `istio.imagePullSecrets` (the hub reaches the pods through injection); unset: none. */
+  images?: ImageSource;
+  /** `istio.values.gateways`, already checked against the chart. */
+  values?: ValuesMap;
 }
 
 /** East-west gateway of one remote cluster. Provider via `opts`. */
@@ -58,7 +65,7 @@ export class EastWestGateway extends pulumi.ComponentResource {
         source: args.chart,
         releaseName: EASTWEST_GATEWAY_RELEASE,
         namespace: args.namespace,
-        values: eastWestGatewayValues(args.network),
+        values: eastWestGatewayValues(args.network, args.images, args.values),
       }),
       { parent: this, dependsOn: args.injectionReady },
     );

@@ -8,6 +8,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ChartSource, Deferrable } from "../config/model";
+import { pullSecret, type PulledImages } from "./images";
+import type { ValuesMap } from "../config/values";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { externalIstiodValues } from "./externalIstiodValues";
 import {
@@ -19,6 +21,7 @@ import {
 } from "./externalIstiodRouting";
 import { IstiodPluginCa, istiodTrustSecretName } from "./istiodPluginCa";
 import { RemoteSecret } from "./remoteSecret";
+import { DEFAULT_IMAGES } from "./remoteValues";
 
 export type ExternalIstiodExposure = { mode: "hostname"; tlsSecretName: pulumi.Input<string> } | { mode: "loadBalancer" };
 
@@ -49,6 +52,13 @@ export interface ExternalIstiodArgs {
   /** Rotation value of the config cluster's token. */
   rotation: pulumi.Input<string>;
   protect: boolean;
+  /**
+   * `istio.hub` and `istio.imagePullSecrets`: istiod's image and every sidecar it injects; unset: the chart's
+   * defaults. With the pull Secret's content, the Secret is created in this namespace before istiod.
+   */
+  images?: PulledImages;
+  /** `istio.values.controlPlane`, already checked against the chart: merged under the program's values. */
+  values?: ValuesMap;
 }
 
 export class ExternalIstiod extends pulumi.ComponentResource {
@@ -66,6 +76,7 @@ export class ExternalIstiod extends pulumi.ComponentResource {
 
     this.namespace = new k8s.core.v1.Namespace(`${name}-${args.namespace}`, { metadata: { name: args.namespace } }, { parent: this, provider, ...keep });
     const namespace = this.namespace.metadata.name;
+    const pull = pullSecret(`${name}-${args.namespace}`, namespace, args.images, { parent: this, provider });
 
     // `istio-kubeconfig` is read once, when istiod starts: it must exist first. The mount is optional and client-go
     // skips a missing KUBECONFIG file and falls back to in-cluster config, so an istiod started without it would
@@ -117,9 +128,15 @@ export class ExternalIstiod extends pulumi.ComponentResource {
           network: args.configCluster.network,
           kubeconfigDigest: this.configSecret.kubeconfigDigest,
           chartVersion: args.chart.version,
+          images: args.images ?? DEFAULT_IMAGES,
+          ...(args.values ? { values: args.values } : {}),
         }),
       }),
-      { parent: this, provider, dependsOn: pluginCa ? [this.configSecret.secret, pluginCa.cacerts] : [this.configSecret.secret] },
+      {
+        parent: this,
+        provider,
+        dependsOn: [this.configSecret.secret, ...(pluginCa ? [pluginCa.cacerts] : []), ...(pull ? [pull] : [])],
+      },
     );
 
     const routingInput: RoutingInput = {

@@ -3,7 +3,10 @@
  * guide's IstioOperator for the external control plane, translated to the chart (DESIGN §4, notes §2.3).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { ImageSource } from "../config/model";
+import { mergeValues, type ValuesMap } from "../config/values";
 import { FIRST_MINOR_WITH_SCOPED_RBAC_AND_FAILURE_POLICY, istioMinor, type HelmValues } from "./common";
+import { imageGlobals } from "./images";
 import type { ExposureMode } from "./remoteValues";
 import { xdsAddress } from "./urls";
 
@@ -24,6 +27,10 @@ export interface ExternalIstiodValuesInput {
   kubeconfigDigest: pulumi.Input<string>;
   /** The chart version of this release. */
   chartVersion: string;
+  /** `istio.hub` and `istio.imagePullSecrets`: istiod's image, and through the injection template every sidecar's. */
+  images: ImageSource;
+  /** `istio.values.controlPlane`, checked against the chart (`config/values.ts`): merged under the program's values. */
+  values?: ValuesMap;
 }
 
 /** The remote webhook configurations istiod patches with its CA in loadBalancer mode (names from the remote charts). */
@@ -43,7 +50,19 @@ function rbacScope(chartVersion: string): HelmValues {
   return istioMinor(chartVersion) >= FIRST_MINOR_WITH_SCOPED_RBAC_AND_FAILURE_POLICY ? { resourceScope: "namespace" } : {};
 }
 
+/**
+ * The user's `meshConfig` (access logs, say) lands where this istiod reads its mesh configuration: the chart renders
+ * `.Values.meshConfig` into the ConfigMap `istio` of this release's namespace (`istio-discovery/templates/configmap.yaml`),
+ * which `config-volume` below mounts at `/etc/istio/config/mesh`, the file istiod reads; SHARED_MESH_CONFIG only
+ * merges the config cluster's ConfigMap `istio` (chart defaults) under it, the file winning field by field
+ * (`pilot/pkg/bootstrap/mesh.go`; notes P12). Proxies get `meshConfig.defaultConfig` from this istiod through injection.
+ */
 export function externalIstiodValues(input: ExternalIstiodValuesInput): HelmValues {
+  return mergeValues(ownValues(input), input.values);
+}
+
+/** What the program sets; `istio.values.controlPlane` may not touch any of it (`config/values.ts` refuses). */
+function ownValues(input: ExternalIstiodValuesInput): HelmValues {
   const hostname = input.mode === "hostname";
   const webhooks = webhookConfigNames(input.namespace);
   return {
@@ -61,6 +80,9 @@ export function externalIstiodValues(input: ExternalIstiodValuesInput): HelmValu
       multiCluster: { clusterName: input.configClusterName },
       network: input.network,
       ...rbacScope(input.chartVersion),
+      // The injection template of every remote cluster's sidecars and gateways: `<global.hub>/proxyv2`, and the
+      // pods' imagePullSecrets (istio-discovery/files/injection-template.yaml, gateway-injection-template.yaml).
+      ...imageGlobals(input.images),
     },
     meshConfig: {
       rootNamespace: input.namespace,

@@ -4,20 +4,27 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import type { ImageSource } from "../config/model";
+import { mergeValues, type ValuesMap } from "../config/values";
 import { chartReleaseArgs, typeToken, type HelmValues, type ReleaseSource } from "./common";
+import { gatewayPullSecrets } from "./images";
+import { DEFAULT_IMAGES } from "./remoteValues";
 import { loadBalancerAddress } from "./controlPlaneGateway";
 
 export const INGRESS_GATEWAY_RELEASE = "istio-ingressgateway";
 export const EGRESS_GATEWAY_RELEASE = "istio-egressgateway";
 
-/** The chart's defaults: a LoadBalancer on 15021/80/443 and the `gateway` injection template. */
-export function ingressGatewayValues(): HelmValues {
-  return {};
+/**
+ * The chart's defaults: a LoadBalancer on 15021/80/443 and the `gateway` injection template (the image comes from
+ * the external istiod's injection template, so from `istio.hub`); the pull secrets; `istio.values.gateways` under them.
+ */
+export function ingressGatewayValues(images: ImageSource = DEFAULT_IMAGES, values?: ValuesMap): HelmValues {
+  return mergeValues({ ...gatewayPullSecrets(images) }, values);
 }
 
 /** Egress stays inside the cluster. */
-export function egressGatewayValues(): HelmValues {
-  return { service: { type: "ClusterIP" } };
+export function egressGatewayValues(images: ImageSource = DEFAULT_IMAGES, values?: ValuesMap): HelmValues {
+  return mergeValues({ ...gatewayPullSecrets(images), service: { type: "ClusterIP" } }, values);
 }
 
 export interface MeshGatewaysArgs {
@@ -32,6 +39,10 @@ export interface MeshGatewaysArgs {
    * remote secret (istiod writes `istio-ca-root-cert` only into clusters it leads). DESIGN §3.
    */
   injectionReady: pulumi.Input<pulumi.Resource[]>;
+  /** `istio.imagePullSecrets` (the hub reaches the pods through injection); unset: none. */
+  images?: ImageSource;
+  /** `istio.values.gateways`, already checked against the chart. */
+  values?: ValuesMap;
 }
 
 /** Gateways of one remote cluster. Provider via `opts`. */
@@ -51,7 +62,7 @@ export class MeshGateways extends pulumi.ComponentResource {
       );
 
     if (args.ingress) {
-      const ingress = release(INGRESS_GATEWAY_RELEASE, ingressGatewayValues());
+      const ingress = release(INGRESS_GATEWAY_RELEASE, ingressGatewayValues(args.images, args.values));
       const service = k8s.core.v1.Service.get(
         `${name}-${INGRESS_GATEWAY_RELEASE}-service`,
         pulumi.interpolate`${ingress.status.namespace}/${ingress.status.name}`,
@@ -62,7 +73,7 @@ export class MeshGateways extends pulumi.ComponentResource {
         .all([service.status.loadBalancer.ingress, ingress.status.namespace, ingress.status.name])
         .apply(([i, ns, n]) => loadBalancerAddress(i, `${ns}/${n}`));
     }
-    if (args.egress) this.egress = release(EGRESS_GATEWAY_RELEASE, egressGatewayValues());
+    if (args.egress) this.egress = release(EGRESS_GATEWAY_RELEASE, egressGatewayValues(args.images, args.values));
 
     this.registerOutputs({ ingressAddress: this.ingressAddress });
   }

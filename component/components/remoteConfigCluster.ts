@@ -5,12 +5,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ChartSource, Deferrable } from "../config/model";
+import { pullSecret, type PulledImages } from "./images";
 import { chartReleaseArgs, protection, typeToken } from "./common";
 import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
 import { configClusterBaseValues, configClusterIstiodValues, remoteValuesInput, type ExposureMode } from "./remoteValues";
 import { injectionUrl, validationUrl } from "./urls";
 
 export interface RemoteConfigClusterArgs {
+  /**
+   * Where the releases' images come from (`istio.hub`, `istio.imagePullSecrets`); unset: the charts' defaults. With
+   * the pull Secret's content, the Secret is created in the control plane namespace before the releases.
+   */
+  images?: PulledImages;
   /**
    * The control plane's charts, whatever the cluster's own `istioVersion`: both releases here are what the external
    * istiod uses in this cluster. `base` holds the CRDs it reads (Istio upgrades CRDs before istiod:
@@ -52,10 +58,12 @@ export class RemoteConfigCluster extends pulumi.ComponentResource {
       { parent: this, ...keep },
     );
     const namespace = this.namespace.metadata.name;
+    // Pods here (gateways, injected later) pull with it; `istiod` and everything injected wait for `base`.
+    const pull = pullSecret(`${name}-${args.namespace}`, namespace, args.images, { parent: this });
     this.base = new k8s.helm.v3.Release(
       `${name}-istio-base`,
       chartReleaseArgs({ chart: "base", source: args.chart, releaseName: "istio-base", namespace, values: configClusterBaseValues(values) }),
-      { parent: this, ...keep },
+      { parent: this, ...keep, ...(pull ? { dependsOn: [pull] } : {}) },
     );
     this.istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,

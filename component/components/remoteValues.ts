@@ -4,6 +4,8 @@
  * are the config cluster's CRD/ConfigMap/RBAC role (`configCluster`) and the validation webhooks.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { ImageSource } from "../config/model";
+import { imageGlobals, pullSecretGlobals } from "./images";
 import { FIRST_MINOR_WITH_SCOPED_RBAC_AND_FAILURE_POLICY, istioMinor, type HelmValues } from "./common";
 import { injectionPath, injectionUrl, validationUrl } from "./urls";
 
@@ -19,7 +21,12 @@ export interface RemoteValuesInput {
   network: string;
   /** The chart version of the release these values are for. */
   chartVersion: string;
+  /** `istio.hub` and `istio.imagePullSecrets`. */
+  images: ImageSource;
 }
+
+/** No hub of our own, no pull secrets: the charts' defaults. */
+export const DEFAULT_IMAGES: ImageSource = { imagePullSecrets: [] };
 
 /** What a remote cluster's component knows, as the values builders take it. */
 export function remoteValuesInput(args: {
@@ -29,6 +36,7 @@ export function remoteValuesInput(args: {
   clusterName: string;
   network: string;
   chart: { version: string };
+  images?: ImageSource;
 }): RemoteValuesInput {
   return {
     address: args.address,
@@ -37,6 +45,7 @@ export function remoteValuesInput(args: {
     cluster: args.clusterName,
     network: args.network,
     chartVersion: args.chart.version,
+    images: args.images ?? DEFAULT_IMAGES,
   };
 }
 
@@ -78,7 +87,8 @@ function validationValues(input: RemoteValuesInput): HelmValues {
 export function configClusterBaseValues(input: RemoteValuesInput): HelmValues {
   return {
     profile: "remote",
-    global: { istioNamespace: input.namespace },
+    // Pull secrets on the service accounts base creates (istio-reader-service-account).
+    global: { istioNamespace: input.namespace, ...pullSecretGlobals(input.images) },
     ...validationValues(input),
   };
 }
@@ -92,7 +102,10 @@ export function configClusterIstiodValues(input: RemoteValuesInput): HelmValues 
   const injection = injectionValues(input);
   return {
     profile: "remote",
-    global: { ...injection.global, configCluster: true },
+    // The remote profile omits the injector ConfigMap (pods here are injected by the external istiod's template);
+    // the hub and pull secrets still go on what this release renders (its service account) and keep the cluster's
+    // values saying where its images come from.
+    global: { ...injection.global, configCluster: true, ...imageGlobals(input.images) },
     configMap: true,
     istiodRemote: injection.istiodRemote,
     // Read by the istiod chart's validating webhook template too, not only by `base` (notes P8).
@@ -108,7 +121,7 @@ export function remoteBaseValues(input: RemoteValuesInput): HelmValues {
   return {
     profile: "remote",
     defaultRevision: "",
-    global: { istioNamespace: input.namespace },
+    global: { istioNamespace: input.namespace, ...pullSecretGlobals(input.images) },
   };
 }
 
@@ -117,7 +130,7 @@ export function remoteIstiodValues(input: RemoteValuesInput): HelmValues {
   const injection = injectionValues(input);
   return {
     profile: "remote",
-    global: injection.global,
+    global: { ...injection.global, ...imageGlobals(input.images) },
     istiodRemote: injection.istiodRemote,
   };
 }

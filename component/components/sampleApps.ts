@@ -6,8 +6,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import type { ImageSource } from "../config/model";
 import { istioMinor, typeToken } from "./common";
 import { NETWORKING_API, type IstioObject } from "./externalIstiodRouting";
+import { podPullSecrets, pullSecret, sampleImage, type PulledImages } from "./images";
+import { DEFAULT_IMAGES } from "./remoteValues";
 
 export const SAMPLE_NAMESPACE = "sample";
 export const HELLOWORLD_PORT = 5000;
@@ -25,6 +28,9 @@ export function helloworldImage(version: HelloworldVersion, istioVersion: string
   return `${registry}/examples-helloworld-${version}:1.0`;
 }
 export const SLEEP_IMAGE = "curlimages/curl:8.16.0";
+/** The samples' images under `istio.hub`: the same names, under the registry path of Istio's own images. */
+export const helloworldImageName = (version: HelloworldVersion): string => `examples-helloworld-${version}:1.0`;
+export const SLEEP_IMAGE_NAME = "curl:8.16.0";
 
 export function sampleNamespaceArgs(): k8s.core.v1.NamespaceArgs {
   return { metadata: { name: SAMPLE_NAMESPACE, labels: { "istio-injection": "enabled" } } };
@@ -41,8 +47,11 @@ export function helloworldDeploymentArgs(
   namespace: pulumi.Input<string>,
   version: HelloworldVersion,
   istioVersion: pulumi.Input<string>,
+  images: ImageSource = DEFAULT_IMAGES,
 ): k8s.apps.v1.DeploymentArgs {
   const labels = { app: "helloworld", version };
+  const own =
+    typeof istioVersion === "string" ? helloworldImage(version, istioVersion) : pulumi.output(istioVersion).apply((v) => helloworldImage(version, v));
   return {
     metadata: { name: `helloworld-${version}`, namespace, labels },
     spec: {
@@ -51,13 +60,11 @@ export function helloworldDeploymentArgs(
       template: {
         metadata: { labels },
         spec: {
+          ...podPullSecrets(images),
           containers: [
             {
               name: "helloworld",
-              image:
-                typeof istioVersion === "string"
-                  ? helloworldImage(version, istioVersion)
-                  : pulumi.output(istioVersion).apply((v) => helloworldImage(version, v)),
+              image: sampleImage(images, helloworldImageName(version), own),
               resources: { requests: { cpu: "100m" } },
               imagePullPolicy: "IfNotPresent",
               ports: [{ containerPort: HELLOWORLD_PORT }],
@@ -80,7 +87,7 @@ export function sleepServiceArgs(namespace: pulumi.Input<string>): k8s.core.v1.S
   };
 }
 
-export function sleepDeploymentArgs(namespace: pulumi.Input<string>): k8s.apps.v1.DeploymentArgs {
+export function sleepDeploymentArgs(namespace: pulumi.Input<string>, images: ImageSource = DEFAULT_IMAGES): k8s.apps.v1.DeploymentArgs {
   return {
     metadata: { name: "sleep", namespace },
     spec: {
@@ -91,10 +98,11 @@ export function sleepDeploymentArgs(namespace: pulumi.Input<string>): k8s.apps.v
         spec: {
           terminationGracePeriodSeconds: 0,
           serviceAccountName: "sleep",
+          ...podPullSecrets(images),
           containers: [
             {
               name: "sleep",
-              image: SLEEP_IMAGE,
+              image: sampleImage(images, SLEEP_IMAGE_NAME, SLEEP_IMAGE),
               command: ["/bin/sleep", "infinity"],
               imagePullPolicy: "IfNotPresent",
               volumeMounts: [{ mountPath: "/etc/sleep/tls", name: "secret-volume" }],
@@ -143,6 +151,11 @@ export interface SampleAppsArgs {
   injectionReady: pulumi.Input<pulumi.Resource[]>;
   /** The release with Istio's CRDs in this cluster (for the Gateway and VirtualService). */
   crds?: pulumi.Resource;
+  /**
+   * `istio.hub` (the samples' images under it) and `istio.imagePullSecrets`; unset: the samples' own registries. With
+   * the pull Secret's content, the Secret is created in `sample` before the Deployments.
+   */
+  images?: PulledImages;
 }
 
 /** The sample application on one remote cluster. Provider via `opts`. */
@@ -160,20 +173,22 @@ export class SampleApps extends pulumi.ComponentResource {
       dependsOn: args.injectionReady,
     });
     const ns = this.namespace.metadata.name;
-    const injected = { parent: this, dependsOn: args.injectionReady };
+    const pull = pullSecret(`${name}-${SAMPLE_NAMESPACE}`, ns, args.images, { parent: this });
+    const injected = { parent: this, dependsOn: pull ? pulumi.output(args.injectionReady).apply((ready) => [...ready, pull]) : args.injectionReady };
 
     this.resources = [
       this.namespace,
       new k8s.core.v1.Service(`${name}-helloworld`, helloworldServiceArgs(ns), { parent: this }),
       new k8s.apps.v1.Deployment(
         `${name}-helloworld-${args.helloworldVersion}`,
-        helloworldDeploymentArgs(ns, args.helloworldVersion, args.istioVersion),
+        helloworldDeploymentArgs(ns, args.helloworldVersion, args.istioVersion, args.images),
         injected,
       ),
       new k8s.core.v1.ServiceAccount(`${name}-sleep`, sleepServiceAccountArgs(ns), { parent: this }),
       new k8s.core.v1.Service(`${name}-sleep`, sleepServiceArgs(ns), { parent: this }),
-      new k8s.apps.v1.Deployment(`${name}-sleep`, sleepDeploymentArgs(ns), injected),
+      new k8s.apps.v1.Deployment(`${name}-sleep`, sleepDeploymentArgs(ns, args.images), injected),
     ];
+    if (pull) this.resources.push(pull);
     if (args.exposeThroughIngress) {
       const crds = { parent: this, dependsOn: args.crds ? [args.crds] : [] };
       this.resources.push(

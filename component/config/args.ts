@@ -41,6 +41,7 @@ const ARGS_SCHEMAS = documentSchemas<Deferrable>({
   root: { upgradingControlPlane: z.boolean().optional(), adoptRootLevelResources: z.boolean().optional() },
   eastWestGateways: z.enum(EastWestGatewayMode, { message: 'must be "auto", "enabled" or "disabled"' }),
   values: INPUT_RULES,
+  istio: { registryCredentials: credential.optional() },
 });
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -57,6 +58,10 @@ const ARGS_SURFACE: Surface<Deferrable> = {
   },
   // Credentials are taken as secrets whatever the caller marked them (a plain string from another language, say).
   ownProblems: () => [],
+  registryCredentials: (raw) => ({
+    path: "istio.registryCredentials",
+    given: isRecord(raw.istio) && raw.istio.registryCredentials !== undefined,
+  }),
   typeMismatch: (input) =>
     pulumi.Output.isInstance(input)
       ? "must be a plain value known when the program runs, not an Output: it decides which resources the mesh has"
@@ -93,6 +98,7 @@ const WORKLOADS_ARGS_SURFACE: WorkloadsSurface = {
   },
   operator: CONTROL_PLANE_COMPONENT,
   ownProblems: () => [],
+  hub: INPUT_RULES.hub,
   typeMismatch: (input) => ARGS_SURFACE.typeMismatch?.(input),
 };
 

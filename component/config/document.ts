@@ -27,11 +27,14 @@ import {
   istioVersion,
   networkName,
   nonEmpty,
+  registryHub,
   secretName,
   withoutTrailingSlash,
 } from "./fields";
 import { networksOf, type Deferrable, type MeshConfig, type RemoteCluster } from "./model";
 import { formatPath, type Problem } from "./problems";
+import { editDistance } from "./editDistance";
+import { validateIstioValues, type IstioValues } from "./values";
 import { clusterVersionProblems } from "./versions";
 
 /** A cluster entry as parsed, defaults applied. */
@@ -52,7 +55,14 @@ export interface RemoteClusterEntry<S extends Deferrable = string> {
 
 /** The settings both surfaces share, as parsed, defaults applied. */
 export interface MeshDocument<S extends Deferrable = string> {
-  istio: { version: string; chartRepository: S };
+  istio: {
+    version: string;
+    chartRepository: S;
+    /** The registry of every image the mesh deploys; on the components' arguments possibly an Output. */
+    hub?: S;
+    imagePullSecrets: string[];
+    values: IstioValues;
+  };
   mesh: { id: string; controlPlaneNamespace: string };
   clusters: { external: ExternalClusterEntry; config: RemoteClusterEntry<S>; remotes: RemoteClusterEntry<S>[] };
   exposure: { mode: ExposureMode; hostname?: S; tls?: { secretName: S; create: boolean } };
@@ -77,10 +87,12 @@ export interface SurfaceKeys {
    * with the plain rule when it resolves, `args.ts`); unset, the plain rules of `fields.ts`.
    */
   values?: Partial<Record<DeferrableField, z.ZodType>>;
+  /** Keys of `istio` besides the shared ones (the registry credentials, in arguments). */
+  istio?: z.ZodRawShape;
 }
 
 /** The fields whose values may come from other resources. */
-export type DeferrableField = "apiServer" | "hostname" | "secretName" | "chartRepository" | "remoteSecretRotation";
+export type DeferrableField = "apiServer" | "hostname" | "secretName" | "chartRepository" | "remoteSecretRotation" | "hub";
 
 /** The plain rule of each field whose value may come from another resource. */
 export const DEFERRABLE_FIELD_RULES: Readonly<Record<DeferrableField, z.ZodType<string>>> = {
@@ -89,6 +101,7 @@ export const DEFERRABLE_FIELD_RULES: Readonly<Record<DeferrableField, z.ZodType<
   secretName,
   chartRepository,
   remoteSecretRotation: nonEmpty,
+  hub: registryHub,
 };
 
 export interface DocumentSchemas<S extends Deferrable = string> {
@@ -117,6 +130,8 @@ export interface Surface<S extends Deferrable = string> {
   tlsMaterial(raw: Readonly<Record<string, unknown>>): TlsMaterial[];
   /** Problems only this surface can have, found in the raw input. */
   ownProblems(raw: Readonly<Record<string, unknown>>): Problem[];
+  /** Where the surface takes the registry credentials from (the content of the pull Secret), and whether they are given. */
+  registryCredentials?(raw: Readonly<Record<string, unknown>>): { path: string; given: boolean };
   /** A message for a value of the wrong type that this surface can explain better (an Output in an argument). */
   typeMismatch?(input: unknown): string | undefined;
 }
@@ -138,6 +153,10 @@ export function adminKeyProblems(raw: Readonly<Record<string, unknown>>, whereIn
   }
   return problems;
 }
+
+/** Free-form chart values (the schema's Any), checked key by key against the charts by `values.ts`. */
+const valuesMap = z.record(z.string(), z.unknown()).default({});
+const istioValuesSchema = z.strictObject({ controlPlane: valuesMap, gateways: valuesMap, controlPlaneGateway: valuesMap });
 
 /** The shared schemas with a surface's own keys. */
 export function documentSchemas<S extends Deferrable = string>(keys: SurfaceKeys): DocumentSchemas<S> {
@@ -166,7 +185,21 @@ export function documentSchemas<S extends Deferrable = string>(keys: SurfaceKeys
     ...keys.cluster,
   });
   const root = z.strictObject({
-    istio: z.strictObject({ version: istioVersion, chartRepository: rule("chartRepository").default(DEFAULT_CHART_REPOSITORY) }),
+    istio: z.strictObject({
+      version: istioVersion,
+      chartRepository: rule("chartRepository").default(DEFAULT_CHART_REPOSITORY),
+      hub: rule("hub").optional(),
+      imagePullSecrets: z
+        .array(secretName)
+        .superRefine((names, ctx) =>
+          names.forEach((name, i) => {
+            if (names.indexOf(name) !== i) ctx.addIssue({ code: "custom", path: [i], message: `"${name}" is listed twice` });
+          }),
+        )
+        .default([]),
+      values: istioValuesSchema.prefault({}),
+      ...keys.istio,
+    }),
     mesh: z
       .strictObject({ id: dns1123Label.default(DEFAULT_MESH_ID), controlPlaneNamespace: dns1123Label.default(DEFAULT_CONTROL_PLANE_NAMESPACE) })
       .prefault({}),
@@ -249,7 +282,7 @@ export function errorMap(surface: Pick<Surface, "typeMismatch">): z.core.$ZodErr
         if (typeof key === "string" && VERSION_KEYS.has(key)) return quoteVersion(iss.input);
         return `must be a string, got the number ${iss.input}; quote it: "${iss.input}"`;
       }
-      const expected = iss.expected === "object" ? "a mapping" : iss.expected === "array" ? "a list" : `a ${iss.expected}`;
+      const expected = iss.expected === "object" || iss.expected === "record" ? "a mapping" : iss.expected === "array" ? "a list" : `a ${iss.expected}`;
       return `must be ${expected}, got ${describe(iss.input)}`;
     }
     return undefined;
@@ -278,20 +311,7 @@ function knownKeysAt(root: z.ZodObject, path: readonly PropertyKey[]): string[] 
   return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
 }
 
-/** Case-insensitive Levenshtein distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
+export { editDistance };
 
 /** The known key an unknown one is most likely a typo of, if any is close. */
 function closestKey(key: string, known: readonly string[]): string | undefined {
@@ -412,12 +432,25 @@ function crossFieldProblems<S extends Deferrable>(doc: Partial<MeshDocument<S>>,
   if (doc.istio) {
     const pinned = remotes.flatMap((r) => (r.istioVersion ? [{ path: `${r.path}.istioVersion`, version: r.istioVersion }] : []));
     problems.push(...clusterVersionProblems(doc.istio.version, pinned));
+    problems.push(...istioValuesCheck(doc.istio, remotes).problems);
+    const credentials = surface.registryCredentials?.(raw);
+    if (credentials?.given && doc.istio.imagePullSecrets.length === 0) {
+      add(credentials.path, "needs istio.imagePullSecrets: the mesh creates the Secret its first entry names, in every namespace it creates");
+    }
   }
   const config = clusters.find((c) => c.role === "config");
   if (doc.samples === true && config && !config.ingress) {
     add("samples", "needs clusters.config.gateways.ingress: true (the guide reaches helloworld through the config cluster's ingress gateway)");
   }
   return problems;
+}
+
+/** `istio.values` against the chart versions its places go into: the control plane's, and each remote's for the gateways. */
+function istioValuesCheck(istio: Pick<MeshDocument<Deferrable>["istio"], "version" | "values">, remotes: readonly Pick<ClusterEntry, "istioVersion">[]) {
+  return validateIstioValues(istio.values, {
+    controlPlane: istio.version,
+    gateways: remotes.length > 0 ? remotes.map((r) => r.istioVersion ?? istio.version) : [istio.version],
+  });
 }
 
 export function clusterProblems(clusters: readonly Pick<ClusterEntry, "path" | "name" | "context" | "apiServer">[], add: Add): void {
@@ -504,5 +537,10 @@ function normalise<S extends Deferrable>(doc: MeshDocument<S>): MeshConfig<S> {
     samples: doc.samples,
     protect: doc.protect,
     remoteSecretRotation: doc.remoteSecretRotation,
+    images: { ...(doc.istio.hub !== undefined ? { hub: doc.istio.hub } : {}), imagePullSecrets: doc.istio.imagePullSecrets },
+    values: {
+      ...doc.istio.values,
+      notes: istioValuesCheck(doc.istio, [doc.clusters.config, ...doc.clusters.remotes]).notes,
+    },
   };
 }

@@ -139,3 +139,24 @@ export const stackReferenceName = z.string().superRefine((v, ctx) => {
     });
   }
 });
+
+/**
+ * A container registry path as Istio's charts take `global.hub`: `<registry>[:port]/<path>`, no scheme, no tag, no
+ * trailing slash (images are `<hub>/<image>:<tag>`), e.g. "registry.example.com/istio".
+ */
+const REGISTRY_HUB = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]+([._-]+[a-z0-9]+)*)*$/;
+
+export const registryHub = z.string().superRefine((v, ctx) => {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} has a scheme; give the registry path without it (e.g. "registry.example.com/istio")` });
+  } else if (v.endsWith("/")) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} ends with "/"; give the registry path without it (images are <hub>/<image>:<tag>)` });
+  } else if (/[:@][^/]*$/.test(v) && v.includes("/")) {
+    ctx.addIssue({ code: "custom", message: `${quote(v)} has a tag or digest; give the registry path only (the charts add the image name and tag)` });
+  } else if (!REGISTRY_HUB.test(v)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${quote(v)} is not a registry path (lowercase host[:port]/path, e.g. "registry.example.com/istio")`,
+    });
+  }
+});

@@ -12,6 +12,7 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /** A value known when the program runs, or one another resource gives (an Output). */
 export type Deferrable = string | pulumi.Output<string>;
+import type { IstioValues } from "./values";
 
 /** Where Helm fetches Istio's charts from, and which version; the chart version is the Istio version. */
 export interface ChartSource<S extends Deferrable = string> {
@@ -59,6 +60,24 @@ export type Exposure<S extends Deferrable = string> =
     }
   | { mode: "loadBalancer" };
 
+/**
+ * Where every image the mesh deploys comes from (`istio.hub`, `istio.imagePullSecrets`): istiod, the gateways, the
+ * samples, and every sidecar the external istiod injects (its injection template takes `global.hub` and
+ * `global.imagePullSecrets`, so one hub serves every remote cluster).
+ */
+export interface ImageSource {
+  /** The registry path of every image; unset: each chart's and sample's own registry. An Output on the component. */
+  hub?: pulumi.Input<string>;
+  /** Names of `kubernetes.io/dockerconfigjson` Secrets, in each namespace where a pod pulls; none by default. */
+  imagePullSecrets: string[];
+}
+
+/** `istio.values`, checked against the charts, and what the check had to say that is not a problem. */
+export interface ReleaseValues extends IstioValues {
+  /** E.g. a patch release checked against its minor's chart data: logged as warnings when the mesh is built. */
+  notes: string[];
+}
+
 export interface MeshConfig<S extends Deferrable = string> {
   /**
    * The control plane's charts (`istio.version`): the external cluster's releases, the external istiod, and what the
@@ -82,6 +101,8 @@ export interface MeshConfig<S extends Deferrable = string> {
   protect: boolean;
   /** Changing this value rotates every remote-secret token (new tokens before old ones are deleted). */
   remoteSecretRotation: S;
+  images: ImageSource;
+  values: ReleaseValues;
 }
 
 /** Every remote cluster, the config cluster first. */

@@ -32,6 +32,7 @@ export function meshInputs(args: Record<string, unknown>): InputAt[] {
     isRecord(parent[key]) && !isDeferred(parent[key]) ? (parent[key] = { ...parent[key] }) : undefined;
   const istio = copy(args, "istio");
   if (istio) at(istio, "chartRepository", "istio.chartRepository", "chartRepository");
+  if (istio) at(istio, "hub", "istio.hub", "hub");
   const clusters = copy(args, "clusters");
   const config = clusters && copy(clusters, "config");
   if (config) at(config, "apiServer", "clusters.config.apiServer", "apiServer");

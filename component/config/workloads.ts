@@ -8,7 +8,8 @@
 import { z } from "zod";
 import { RemoteClusterRole } from "../meshArgs";
 import { clusterProblems, errorMap, isRecord, schemaProblems, validTopLevelKeys, type Add, type Surface } from "./document";
-import { chartRepository, DEFAULT_CHART_REPOSITORY, dns1123Label, nonEmpty } from "./fields";
+import type * as pulumi from "@pulumi/pulumi";
+import { chartRepository, DEFAULT_CHART_REPOSITORY, dns1123Label, nonEmpty, registryHub, secretName } from "./fields";
 import type { Deferrable } from "./model";
 import type { Problem } from "./problems";
 
@@ -20,7 +21,8 @@ export interface WorkloadClusterEntry {
 
 /** A mesh admin's settings as parsed, defaults applied. */
 export interface WorkloadsDocument<S extends Deferrable = string> {
-  istio: { chartRepository: S };
+  /** The chart repository; the registry of the samples' images and the gateways' pull secrets (`istio.hub`, `istio.imagePullSecrets`). */
+  istio: { chartRepository: S; hub?: pulumi.Input<string>; imagePullSecrets: string[] };
   clusters: { config?: WorkloadClusterEntry; remotes: WorkloadClusterEntry[] };
   samples: boolean;
 }
@@ -45,6 +47,8 @@ export interface WorkloadsSurface extends Pick<Surface, "typeMismatch"> {
   docs?: string;
   /** Problems only this surface can have. */
   ownProblems(raw: Readonly<Record<string, unknown>>): Problem[];
+  /** `istio.hub` as the surface takes it (an Input in arguments); default a string. */
+  hub?: z.ZodType;
 }
 
 export type WorkloadsValidation<S extends Deferrable = string> = { ok: true; document: WorkloadsDocument<S> } | { ok: false; problems: Problem[] };
@@ -116,7 +120,20 @@ export function workloadsSchemas(surface: WorkloadsSurface): { root: z.ZodObject
     ...surface.clusterKeys,
   });
   const root = z.strictObject({
-    istio: z.strictObject({ chartRepository: (surface.chartRepository ?? chartRepository).default(DEFAULT_CHART_REPOSITORY) }).prefault({}),
+    istio: z
+      .strictObject({
+        chartRepository: (surface.chartRepository ?? chartRepository).default(DEFAULT_CHART_REPOSITORY),
+        hub: (surface.hub ?? registryHub).optional(),
+        imagePullSecrets: z
+          .array(secretName)
+          .superRefine((names, ctx) =>
+            names.forEach((name, i) => {
+              if (names.indexOf(name) !== i) ctx.addIssue({ code: "custom", path: [i], message: `"${name}" is listed twice` });
+            }),
+          )
+          .default([]),
+      })
+      .prefault({}),
     clusters: z.strictObject({ config: cluster.optional(), remotes: z.array(cluster).default([]) }),
     samples: z.boolean().default(false),
     ...surface.rootKeys,

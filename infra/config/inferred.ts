@@ -62,7 +62,8 @@ export function inferredProblems(inferred: InferredDeployment, cfg: MeshConfig):
 
 /**
  * Said on every run of an unrecorded stack: which keys this run cannot check, and what makes the next one checked.
- * istio-system and the control plane namespaces are safe whatever the stack file says (README, same section).
+ * istio-system is safe whatever the stack file says; the control plane namespace is protected only by `protect`
+ * (docs/configuration.md, same section).
  */
 export function unrecordedWarning(source: string, inferred: InferredDeployment): string {
   const checked = ["exposure.mode", "clusters.config.name"].filter((k) => (k === "exposure.mode" ? inferred.exposureMode : inferred.configCluster) !== undefined);

@@ -38,6 +38,8 @@ export interface StackMeshConfig extends MeshConfig {
   source: string;
   /** Whether kubeconfig content is given as the secret key `kubeconfig` (else the user's kubeconfig file is used). */
   kubeconfigInConfig: boolean;
+  /** Whether the registry's pull Secret content is given as the secret key `registryCredentials`. */
+  registryCredentialsInConfig: boolean;
   /** The stack file's settings as parsed, defaults applied: what the program turns into the component's arguments. */
   document: MeshDocument;
 }
@@ -58,7 +60,7 @@ export type Validation = { ok: true; config: StackMeshConfig } | { ok: false; pr
 export type StackValidation = { ok: true; config: StackSettings } | { ok: false; problems: Problem[] };
 
 /** Keys whose values are credentials: they must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["kubeconfig", "tlsKey"] as const;
+export const SECRET_KEYS = ["kubeconfig", "tlsKey", "registryCredentials"] as const;
 
 const OBJECT_KEYS = new Set(["istio", "mesh", "clusters", "exposure"]);
 const BOOLEAN_KEYS = new Set(["samples", "protect", "eastWestGateways"]);
@@ -101,6 +103,8 @@ const STACK_SCHEMAS = documentSchemas({
     kubeconfig: z.string().optional(),
     tlsCertificate: z.string().optional(),
     tlsKey: z.string().optional(),
+    // The content of the registry's pull Secret (`.dockerconfigjson`).
+    registryCredentials: z.string().optional(),
     // Refused with a message in `ownProblems` (only admin stacks read an operator stack).
     operatorStack: z.unknown().optional(),
   },
@@ -130,6 +134,7 @@ function stackSurface(secretKeys: ReadonlySet<string>, kind: "mesh" | "operator"
     schemas: STACK_SCHEMAS,
     eastWestGatewaysOff: "false",
     tlsMaterial: (raw) => [material(raw, "tlsCertificate"), material(raw, "tlsKey")],
+    registryCredentials: (raw) => ({ path: "registryCredentials", given: raw.registryCredentials !== undefined }),
     ownProblems: (raw) => [
       ...plainSecretProblems(raw, secretKeys),
       ...(raw.operatorStack !== undefined
@@ -200,7 +205,17 @@ export function validateMeshConfig(entries: Record<string, string>, secretKeys: 
   const kind = decoded.stackKind === "operator" ? "operator" : "mesh";
   const result = validateMeshDocument(decoded, stackSurface(secretKeys, kind));
   if (!result.ok) return result;
-  return { ok: true, config: { ...result.config, kind, source, kubeconfigInConfig: decoded.kubeconfig !== undefined, document: result.document } };
+  return {
+    ok: true,
+    config: {
+      ...result.config,
+      kind,
+      source,
+      kubeconfigInConfig: decoded.kubeconfig !== undefined,
+      registryCredentialsInConfig: decoded.registryCredentials !== undefined,
+      document: result.document,
+    },
+  };
 }
 
 /** Validates an admin stack's keys (`stackKind: admin`). */

@@ -6,6 +6,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import type { Rendered } from "../../render/model";
 import { K8S_PROVIDER_TYPE } from "../../render/model";
 import { compileCrdRules } from "./cel";
+import { readWholePaths } from "../../tools/chartData";
 import { chartDefaults, crdSchemas, gatewaySchema, templateRefs, valuesPaths, type Chart } from "./istioData";
 import type { ClusterObject, HelmRelease } from "./objects";
 
@@ -220,6 +221,8 @@ export function unknownValuePaths(release: HelmRelease, chartVersion: string): s
   // templates no longer read it (profile-remote.yaml sets nothing base uses), so it is a documented no-op there.
   if (chart === "base") known.add("profile");
   const free = freeFormPaths(chartDefaults(chartVersion, chart), chart);
+  // Maps a template reads whole (`toYaml .Values.resources`): what is under them goes to Kubernetes as given.
+  if (chart !== "base") for (const p of readWholePaths(chartDefaults(chartVersion, chart), [...templateRefs(chartVersion, chart)].sort())) free.add(p);
   const ok = (segs: string[]): boolean => {
     if (known.has(segs.join("."))) return true;
     for (let i = 1; i < segs.length; i++) if (free.has(segs.slice(0, i).join("."))) return true;

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { checkRemoteClusters, parseMetrics } from "../../verify/checks/remoteClusters";
+import { startFakeMesh } from "./fake/mesh";
 
 const expected = { pod: "istiod-7d9c", remotes: ["apps-us-east", "apps-ap-south"], namespace: "external-istiod", context: "cp-eu-west" };
 
@@ -42,4 +43,22 @@ test("1.28 reports only how many remote clusters istiod reads", () => {
   assert.equal(lost.ok, false);
   if (!lost.ok) assert.match(lost.reason, /reads 1 remote clusters, the stack has 2 \(apps-us-east, apps-ap-south\)/);
   assert.equal(checkRemoteClusters("", expected).ok, false, "no metric at all is not a pass");
+});
+
+test("verify against the fake mesh: the external istiod's metrics, read through the pod proxy, show cluster2 lost", async () => {
+  const mesh = await startFakeMesh();
+  try {
+    const external = mesh.clusters.get("external")!;
+    const key = Object.keys(external.podProxy).find((k) => k.endsWith(":15014/metrics"))!;
+    const healthy = await mesh.run(["--json"]);
+    const check = (out: string) => (JSON.parse(out) as { checks: { name: string; ok: boolean; reason?: string }[] }).checks.find((c) => c.name === "the external istiod reads cluster2");
+    assert.equal(check(healthy.stdout)?.ok, true, "synced");
+    external.podProxy[key] = 'istiod_remote_cluster_sync_status{cluster="cluster2",state="closed"} 1\n';
+    const lost = check((await mesh.run(["--json"])).stdout);
+    assert.equal(lost?.ok, false);
+    assert.match(lost?.reason ?? "", /reports remote cluster cluster2 closed: its endpoints are missing from the mesh/);
+    assert.deepEqual([...new Set(mesh.api.requests.map((r) => r.method))], ["GET"], "reads only");
+  } finally {
+    await mesh.close();
+  }
 });

@@ -106,6 +106,7 @@ describe("an operator stack's checks", () => {
       `external: istiod pods ready in ${NS}`,
       "external: remote secret istio-kubeconfig (cluster1)",
       "external: remote secret istio-remote-secret-cluster2 (cluster2)",
+      "external: the external istiod reads cluster2",
       "external: Istio version 1.28.10",
       `cluster1: injection webhook istio-sidecar-injector-${NS}`,
       `cluster1: validating webhooks istio-validator-${NS}, istiod-default-validator`,

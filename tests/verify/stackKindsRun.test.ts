@@ -35,7 +35,7 @@ describe("verify an operator stack", () => {
     const { code, report, stderr } = await run(m);
     assert.equal(code, 0, stderr);
     assert.deepEqual(failed(report), []);
-    assert.match(stderr, /^verifying stack test: 15 checks of a mesh operator's stack on external, cluster1, cluster2, /m);
+    assert.match(stderr, /^verifying stack test: 21 checks of a mesh operator's stack on external, cluster1, cluster2, /m);
     assert.deepEqual(clustersRead(m), ["cluster1", "cluster2", "external"]);
     const paths = m.api.requests.map((r) => r.url);
     assert.deepEqual(
@@ -63,7 +63,7 @@ describe("verify an admin stack", () => {
     const { code, report, stderr } = await run(m);
     assert.equal(code, 0, stderr);
     assert.deepEqual(failed(report), []);
-    assert.match(stderr, /^verifying stack test: 9 checks of a mesh admins' stack on cluster1, cluster2, /m);
+    assert.match(stderr, /^verifying stack test: 11 checks of a mesh admins' stack on cluster1, cluster2, /m);
     assert.deepEqual(clustersRead(m), ["cluster1", "cluster2"]);
     assert.ok(report.checks.some((c) => c.name === "GET /hello through the ingress gateway answers v1, v2"));
     assert.deepEqual([...new Set(m.api.requests.map((r) => r.method))], ["GET"]);

@@ -19,11 +19,19 @@ function apiMessage(err: ApiException<unknown>): string {
   return message ? `HTTP ${err.code}: ${message}` : `HTTP ${err.code}`;
 }
 
+/** The network error under a failed request (`connect ECONNREFUSED 10.0.0.1:6443`, `getaddrinfo ENOTFOUND api...`). */
+function causeOf(err: unknown): string {
+  const seen: string[] = [];
+  for (let e: unknown = err; e instanceof Error && seen.length < 4; e = e.cause) {
+    if (!seen.includes(e.message)) seen.push(e.message);
+  }
+  return seen.join(": ");
+}
+
 /** Errors a person can read: which context, what the API server (or the network) said. */
 function explain(context: string, what: string, err: unknown): Error {
   if (err instanceof ApiException) return new Error(`${what} in context ${context}: ${apiMessage(err)}`);
-  const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : "";
-  return new Error(`${what} in context ${context}: ${err instanceof Error ? err.message : String(err)}${cause}`);
+  return new Error(`${what} in context ${context}: ${causeOf(err) || String(err)}`);
 }
 
 async function read<T>(context: string, what: string, call: () => Promise<T>): Promise<T> {
@@ -48,8 +56,13 @@ export function clientReader(context: string, kc: KubeConfig): ClusterReader {
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const admission = kc.makeApiClient(AdmissionregistrationV1Api);
+  const server = kc.getCurrentCluster()?.server ?? "(no server)";
   return {
     context,
+    checkAccess: async () => {
+      await read(context, `reaching the API server ${server}`, () => core.getAPIResources());
+    },
+    listReplicaSets: async (namespace) => (await read(context, `listing ReplicaSets in ${namespace}`, () => apps.listNamespacedReplicaSet({ namespace }))).items,
     listPods: async (namespace) => (await read(context, `listing pods in ${namespace}`, () => core.listNamespacedPod({ namespace }))).items,
     readMutatingWebhookConfiguration: (name) =>
       readOptional(context, `reading MutatingWebhookConfiguration ${name}`, () => admission.readMutatingWebhookConfiguration({ name })),
@@ -63,5 +76,9 @@ export function clientReader(context: string, kc: KubeConfig): ClusterReader {
     readDeployment: (namespace, name) =>
       readOptional(context, `reading Deployment ${namespace}/${name}`, () => apps.readNamespacedDeployment({ namespace, name })),
     readService: (namespace, name) => readOptional(context, `reading Service ${namespace}/${name}`, () => core.readNamespacedService({ namespace, name })),
+    getFromPod: (namespace, pod, port, path) =>
+      read(context, `reading ${path} of pod ${namespace}/${pod}:${port}`, () =>
+        core.connectGetNamespacedPodProxyWithPath({ namespace, name: `${pod}:${port}`, path: path.replace(/^\//, "") }),
+      ),
   };
 }

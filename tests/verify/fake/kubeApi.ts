@@ -22,6 +22,9 @@ export interface FakeCluster {
   secrets: KubeObject[];
   deployments: KubeObject[];
   services: KubeObject[];
+  replicaSets: KubeObject[];
+  /** What a pod's port answers through the API server's proxy, by `<namespace>/<pod>:<port>/<path>`. */
+  podProxy: Record<string, string>;
 }
 
 export const emptyCluster = (): FakeCluster => ({
@@ -31,6 +34,8 @@ export const emptyCluster = (): FakeCluster => ({
   secrets: [],
   deployments: [],
   services: [],
+  replicaSets: [],
+  podProxy: {},
 });
 
 export interface FakeKubeApi {
@@ -41,7 +46,7 @@ export interface FakeKubeApi {
   close(): Promise<void>;
 }
 
-type Answer = { status: number; body: unknown };
+type Answer = { status: number; body: unknown } | { status: number; text: string };
 
 let resourceVersion = 48213;
 const nextResourceVersion = () => String(++resourceVersion);
@@ -79,7 +84,17 @@ const ADMISSION = "admissionregistration.k8s.io";
 
 /** The routes the checks use, as in the Kubernetes API. */
 const routes: [RegExp, (c: FakeCluster, m: string[]) => Answer][] = [
+  // API discovery: what `checkAccess` asks first.
+  [/^\/api\/v1$/, () => ({ status: 200, body: { kind: "APIResourceList", groupVersion: "v1", resources: [] } })],
+  [/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets$/, (c, [ns]) => list("ReplicaSetList", "apps/v1", c.replicaSets.filter(inNamespace(ns!)))],
   [/^\/api\/v1\/namespaces\/([^/]+)\/pods$/, (c, [ns]) => list("PodList", "v1", c.pods.filter(inNamespace(ns!)))],
+  [
+    /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/proxy\/(.*)$/,
+    (c, [ns, pod, path]) => {
+      const text = c.podProxy[`${ns}/${decodeURIComponent(pod!)}/${path}`];
+      return text === undefined ? notFound("pods", pod!) : { status: 200, text };
+    },
+  ],
   [/^\/api\/v1\/namespaces\/([^/]+)\/secrets$/, (c, [ns]) => list("SecretList", "v1", c.secrets.filter(inNamespace(ns!)))],
   [/^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)$/, (c, [ns, name]) => one(c.services, name!, ns, "services")],
   [/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/, (c, [ns, name]) => one(c.deployments, name!, ns, "deployments", "apps")],
@@ -108,6 +123,11 @@ function route(clusters: ReadonlyMap<string, FakeCluster>, method: string, rawUr
 }
 
 function send(res: ServerResponse, answer: Answer): void {
+  if ("text" in answer) {
+    res.writeHead(answer.status, { "content-type": "text/plain" });
+    res.end(answer.text);
+    return;
+  }
   res.writeHead(answer.status, { "content-type": "application/json" });
   res.end(JSON.stringify(answer.body));
 }

@@ -16,6 +16,7 @@ import { PassThrough } from "node:stream";
 import { parse, stringify } from "yaml";
 import { runVerify } from "../../../verify/main";
 import { splitStackConfig } from "../../support/split";
+import { startFakeControlPlaneAddress, type FakeControlPlaneAddress } from "./controlPlaneAddress";
 import { startFakeHelloworld, type FakeHelloworld } from "./helloworld";
 import { emptyCluster, startFakeKubeApi, type FakeCluster, type FakeKubeApi } from "./kubeApi";
 import { deployment, injectorConfig, runningPod, secret, service, validatorConfig } from "./objects";
@@ -195,6 +196,13 @@ function externalCluster(): FakeCluster {
     istiodPod(NS, "istiod-779bd6fdcf-bd6rg"),
   );
   c.deployments.push(deployment("istio-system", "istio-ingressgateway"), deployment("istio-system", "istiod"), deployment(NS, "istiod"));
+  // The external istiod's own view of the remote clusters it reads (its monitoring port, through the pod proxy).
+  c.podProxy[`${NS}/istiod-779bd6fdcf-bd6rg:15014/metrics`] = [
+    "# TYPE istiod_remote_cluster_sync_status gauge",
+    'istiod_remote_cluster_sync_status{cluster="cluster2",state="synced"} 1',
+    'istiod_remote_cluster_sync_status{cluster="cluster2",state="syncing"} 0',
+    'istiod_managed_clusters{cluster_type="remote"} 1',
+  ].join("\n");
   c.services.push(service("istio-system", "istio-ingressgateway", "LoadBalancer", CONTROL_PLANE_LB));
   c.secrets.push(
     secret(NS, "istio-kubeconfig", {}, { config: "YXBpVmVyc2lvbjogdjE=" }),
@@ -252,6 +260,8 @@ export interface FakeMesh {
   clusters: Map<string, FakeCluster>;
   api: FakeKubeApi;
   helloworld: FakeHelloworld;
+  /** The control plane address as verify probes it from where it runs (DNS, TLS on 15012/15017). */
+  address: FakeControlPlaneAddress;
   files: { stack: string; outputs: string; kubeconfig: string };
   /** The command against this mesh, with deadlines short enough for tests; `extra` is appended to the arguments. */
   run(extra?: string[]): Promise<RunResult>;
@@ -268,6 +278,7 @@ export async function startFakeMesh(kind: FakeStackKind = "mesh"): Promise<FakeM
   const clusters = healthyClusters();
   const api = await startFakeKubeApi(clusters);
   const helloworld = await startFakeHelloworld(["v1", "v2"]);
+  const address = await startFakeControlPlaneAddress(ADDR, CONTROL_PLANE_LB);
   const dir = mkdtempSync(path.join(tmpdir(), "verify-test-"));
   const files = { stack: path.join(dir, "Pulumi.test.yaml"), outputs: path.join(dir, "outputs.json"), kubeconfig: path.join(dir, "kubeconfig") };
   writeFileSync(files.stack, STACK_FILES[kind]);
@@ -283,6 +294,7 @@ export async function startFakeMesh(kind: FakeStackKind = "mesh"): Promise<FakeM
       stdin,
       stdout: { write: (t: string) => (stdout += t) },
       stderr: { write: (t: string) => (stderr += t) },
+      addressProbes: address.probes,
     });
     return { code, stdout, stderr };
   };
@@ -290,10 +302,11 @@ export async function startFakeMesh(kind: FakeStackKind = "mesh"): Promise<FakeM
     clusters,
     api,
     helloworld,
+    address,
     files,
     run,
     close: async () => {
-      await Promise.all([api.close(), helloworld.close()]);
+      await Promise.all([api.close(), helloworld.close(), address.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

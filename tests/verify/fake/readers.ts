@@ -6,6 +6,7 @@ import type {
   V1Deployment,
   V1MutatingWebhookConfiguration,
   V1Pod,
+  V1ReplicaSet,
   V1Service,
   V1ValidatingWebhookConfiguration,
 } from "@kubernetes/client-node";
@@ -29,6 +30,8 @@ export function memoryReader(cluster: string, c: FakeCluster, log: ReadLog): Clu
   const inNamespace = (ns: string) => (o: KubeObject) => o.metadata.namespace === ns;
   return {
     context: `ctx-${cluster}`,
+    checkAccess: () => read("access", () => undefined),
+    listReplicaSets: (ns) => read(`replicasets ${ns}`, () => c.replicaSets.filter(inNamespace(ns)) as unknown as V1ReplicaSet[]),
     listPods: (ns) => read(`pods ${ns}`, () => c.pods.filter(inNamespace(ns)) as unknown as V1Pod[]),
     readMutatingWebhookConfiguration: (name) =>
       read(`mutatingwebhookconfiguration ${name}`, () => as<V1MutatingWebhookConfiguration>(named(c.mutatingWebhookConfigurations, name))),
@@ -37,6 +40,12 @@ export function memoryReader(cluster: string, c: FakeCluster, log: ReadLog): Clu
     listSecretMetadata: (ns) => read(`secrets ${ns}`, () => c.secrets.filter(inNamespace(ns)).map((s) => s.metadata)),
     readDeployment: (ns, name) => read(`deployment ${ns}/${name}`, () => as<V1Deployment>(named(c.deployments, name, ns))),
     readService: (ns, name) => read(`service ${ns}/${name}`, () => as<V1Service>(named(c.services, name, ns))),
+    getFromPod: (ns, pod, port, path) =>
+      read(`pod ${ns}/${pod}:${port}${path}`, () => {
+        const text = c.podProxy[`${ns}/${pod}:${port}/${path.replace(/^\//, "")}`];
+        if (text === undefined) throw new Error(`pods "${pod}" not found`);
+        return text;
+      }),
   };
 }
 
