@@ -28,6 +28,7 @@ import {
   networkName,
   nonEmpty,
   registryHub,
+  imagePullSecretNames,
   secretName,
   withoutTrailingSlash,
 } from "./fields";
@@ -189,14 +190,7 @@ export function documentSchemas<S extends Deferrable = string>(keys: SurfaceKeys
       version: istioVersion,
       chartRepository: rule("chartRepository").default(DEFAULT_CHART_REPOSITORY),
       hub: rule("hub").optional(),
-      imagePullSecrets: z
-        .array(secretName)
-        .superRefine((names, ctx) =>
-          names.forEach((name, i) => {
-            if (names.indexOf(name) !== i) ctx.addIssue({ code: "custom", path: [i], message: `"${name}" is listed twice` });
-          }),
-        )
-        .default([]),
+      imagePullSecrets: imagePullSecretNames,
       values: istioValuesSchema.prefault({}),
       ...keys.istio,
     }),

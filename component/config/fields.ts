@@ -35,6 +35,16 @@ export const secretName = z.string().superRefine((v, ctx) => {
   }
 });
 
+/** `istio.imagePullSecrets`: Secret names, each once; none by default. */
+export const imagePullSecretNames = z
+  .array(secretName)
+  .superRefine((names, ctx) =>
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) ctx.addIssue({ code: "custom", path: [i], message: `"${name}" is listed twice` });
+    }),
+  )
+  .default([]);
+
 export const networkName = z.string().superRefine((v, ctx) => {
   if (v.length > 63 || !LABEL_VALUE.test(v)) {
     ctx.addIssue({

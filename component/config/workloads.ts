@@ -9,7 +9,7 @@ import { z } from "zod";
 import { RemoteClusterRole } from "../meshArgs";
 import { clusterProblems, errorMap, isRecord, schemaProblems, validTopLevelKeys, type Add, type Surface } from "./document";
 import type * as pulumi from "@pulumi/pulumi";
-import { chartRepository, DEFAULT_CHART_REPOSITORY, dns1123Label, nonEmpty, registryHub, secretName } from "./fields";
+import { chartRepository, DEFAULT_CHART_REPOSITORY, dns1123Label, nonEmpty, imagePullSecretNames, registryHub } from "./fields";
 import type { Deferrable } from "./model";
 import type { Problem } from "./problems";
 
@@ -124,14 +124,7 @@ export function workloadsSchemas(surface: WorkloadsSurface): { root: z.ZodObject
       .strictObject({
         chartRepository: (surface.chartRepository ?? chartRepository).default(DEFAULT_CHART_REPOSITORY),
         hub: (surface.hub ?? registryHub).optional(),
-        imagePullSecrets: z
-          .array(secretName)
-          .superRefine((names, ctx) =>
-            names.forEach((name, i) => {
-              if (names.indexOf(name) !== i) ctx.addIssue({ code: "custom", path: [i], message: `"${name}" is listed twice` });
-            }),
-          )
-          .default([]),
+        imagePullSecrets: imagePullSecretNames,
       })
       .prefault({}),
     clusters: z.strictObject({ config: cluster.optional(), remotes: z.array(cluster).default([]) }),
