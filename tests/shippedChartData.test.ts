@@ -13,7 +13,7 @@ import { isSchemaSupported, schemaViolations } from "../component/config/gateway
 import { deriveShippedChartData, SHIPPED_VERSIONS, shippedFileName, shippedText } from "../tools/chartData";
 import { gatewaySchema, ISTIO_DATA_DIR, ISTIO_VERSIONS } from "./support/istioData";
 
-const SHIPPED_DIR = path.join(__dirname, "..", "package", "chartData");
+const SHIPPED_DIR = path.join(__dirname, "..", "component", "chartData");
 
 test("the package ships data for every Istio version the tests know, one per minor", () => {
   assert.deepEqual([...SHIPPED_VERSIONS], [...ISTIO_VERSIONS]);
