@@ -6,7 +6,9 @@
  * - `pulumi up --target`/`--exclude` still runs the whole program, and the root stack is always targeted
  *   (pulumi/pulumi `pkg/resource/deploy/step_generator.go`, `isImplicitlyTargetedResource`). An untargeted release
  *   gets a `SameStep` that keeps its old outputs (`step.go`, `SameStep.Apply`: "Retain the ID and outputs"), so its
- *   `status.version` (the chart version Helm reports deployed) is the version it really runs. An untargeted release
+ *   `status.version` (the chart version of the Helm release itself: pulumi-kubernetes
+ *   `provider/pkg/provider/helm_release.go` sets `release.Status.Version = r.Chart.Metadata.Version`, outside previews)
+ *   is the version it really runs. An untargeted release
  *   that does not exist yet is a skipped create (`NewSkippedCreateStep`) with no outputs: no `status`. (Its `version`
  *   would not tell: the SDK fills an output the engine did not return with the input, `runtime/resource.js`
  *   `resolveOutputs`.) In a preview `status` is unknown, and what a preview records is never saved: there the
