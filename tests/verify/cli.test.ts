@@ -16,7 +16,8 @@ const CHILD_TIMEOUT_MS = 180_000;
 function runCli(args: string[], stdin: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // Bounded: a child that hangs (seen once, a tsx start-up under load) is killed and the test fails, not CI.
-    const child = spawn(process.execPath, ["--import", "tsx", "verify/cli.ts", ...args], {
+    // The address probes stay on this machine (fake/localNetwork.ts).
+    const child = spawn(process.execPath, ["--import", "tsx", "--import", "./tests/verify/fake/localNetwork.ts", "verify/cli.ts", ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       timeout: CHILD_TIMEOUT_MS,
@@ -47,9 +48,9 @@ describe("npm run verify, as a process", { concurrency: true }, () => {
     });
     const report = JSON.parse(result.stdout) as JsonReport;
     assert.match(result.stderr, /^verifying stack test: \d+ checks/m);
-    // The process probes the control plane address with this machine's DNS and system roots, which know nothing of
-    // the test's name: those checks fail (exit 1), as they would for a name in no public DNS; the fake probes of
-    // verify.test.ts make them pass.
+    // The process probes the control plane address from here, where the test's name does not resolve and nothing
+    // answers on the load balancer's ports (fake/localNetwork.ts keeps the probes on this machine): those checks fail
+    // (exit 1), as they would for a name in no public DNS; the fake probes of verify.test.ts make them pass.
     const failed = report.checks.filter((c) => !c.ok).map((c) => c.name);
     assert.deepEqual(failed, [`DNS ${ADDR} -> controlPlaneLoadBalancer from here`, `TLS on ${ADDR}:15012 from here`, `TLS on ${ADDR}:15017 from here`]);
     assert.equal(result.code, 1, result.stderr);
