@@ -124,6 +124,12 @@ export function stackKindProblems(previous: { stackKind: string } | undefined, k
 
 const IMMUTABLE_KEYS_DOC = "docs/configuration.md: Immutable keys";
 
+/** Why a key cannot change on a deployed mesh, as every refusal of it says (here and `inferred.ts`). */
+export const WHY_IMMUTABLE = {
+  exposureMode: "switching replaces the mesh's root CA, and mTLS between workloads of the old and the new root fails until every pod restarts",
+  clusterName: "a cluster's name is its Istio cluster ID and the identity of its provider",
+} as const;
+
 /**
  * Every change of a key the deployed stack cannot change, as a problem at that key, naming the deployed value, the
  * new one and what to do instead. No previous record: nothing to compare.
@@ -148,7 +154,7 @@ export function immutableKeyProblems(previous: DeployedConfig | undefined, cfg: 
       "exposure.mode",
       previous.exposureMode,
       cfg.exposure.mode,
-      "switching replaces the mesh's root CA, and mTLS between workloads of the old and the new root fails until every pod restarts",
+      WHY_IMMUTABLE.exposureMode,
       `Keep "${previous.exposureMode}", or deploy the other mode as a new stack and move workloads to it`,
     );
   }
@@ -161,7 +167,7 @@ export function immutableKeyProblems(previous: DeployedConfig | undefined, cfg: 
       path,
       deployed,
       next,
-      "a cluster's name is its Istio cluster ID and the identity of its provider, so a new name would replace everything in that cluster",
+      `${WHY_IMMUTABLE.clusterName}, so a new name would replace everything in that cluster`,
       `Keep "${deployed}"`,
     );
   if (previous.external.name !== cfg.external.name) rename("clusters.external.name", previous.external.name, cfg.external.name);
@@ -176,7 +182,7 @@ export function immutableKeyProblems(previous: DeployedConfig | undefined, cfg: 
         `clusters.remotes[${i}].name`,
         deployedName,
         remote.name,
-        `the cluster at ${remote.apiServer} is deployed as "${deployedName}"; a cluster's name is its Istio cluster ID and the identity of its provider`,
+        `the cluster at ${remote.apiServer} is deployed as "${deployedName}"; ${WHY_IMMUTABLE.clusterName}`,
         `Keep "${deployedName}", or remove the cluster in one \`pulumi up\` and add it under the new name in the next`,
       );
     }

@@ -5,9 +5,10 @@
  * not tell is named on every run until a `pulumi up` writes the record. Pure.
  */
 import { isIP } from "node:net";
+import { isRecord } from "../../component/config/document";
 import type { MeshConfig } from "../../component/config/model";
 import type { Problem } from "../../component/config/problems";
-import { DEPLOYED_CONFIG_OUTPUT } from "./deployed";
+import { DEPLOYED_CONFIG_OUTPUT, WHY_IMMUTABLE } from "./deployed";
 
 /** What the outputs of an unrecorded stack tell about its deployment. */
 export interface InferredDeployment {
@@ -18,8 +19,6 @@ export interface InferredDeployment {
   /** The further remotes' names. */
   remotes: string[];
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function inferDeployment(address: unknown, remotes: unknown): InferredDeployment {
   const entries = isRecord(remotes) ? Object.entries(remotes).filter((e): e is [string, Record<string, unknown>] => isRecord(e[1])) : [];
@@ -48,13 +47,13 @@ export function inferredProblems(inferred: InferredDeployment, cfg: MeshConfig):
   if (inferred.exposureMode && inferred.exposureMode !== cfg.exposure.mode) {
     problems.push({
       path: "exposure.mode",
-      message: `is "${cfg.exposure.mode}", but the deployed stack has "${inferred.exposureMode}" ${from}; switching replaces the mesh's root CA, and mTLS between workloads of the old and the new root fails until every pod restarts. Keep "${inferred.exposureMode}" (${DOC})`,
+      message: `is "${cfg.exposure.mode}", but the deployed stack has "${inferred.exposureMode}" ${from}; ${WHY_IMMUTABLE.exposureMode}. Keep "${inferred.exposureMode}" (${DOC})`,
     });
   }
   if (inferred.configCluster && inferred.configCluster !== cfg.configCluster.name) {
     problems.push({
       path: "clusters.config.name",
-      message: `is "${cfg.configCluster.name}", but the deployed stack has "${inferred.configCluster}" ${from}; a cluster's name is its Istio cluster ID and the identity of its provider, so a new name would replace everything in that cluster. Keep "${inferred.configCluster}" (${DOC})`,
+      message: `is "${cfg.configCluster.name}", but the deployed stack has "${inferred.configCluster}" ${from}; ${WHY_IMMUTABLE.clusterName}, so a new name would replace everything in that cluster. Keep "${inferred.configCluster}" (${DOC})`,
     });
   }
   return problems;
@@ -66,7 +65,7 @@ export function inferredProblems(inferred: InferredDeployment, cfg: MeshConfig):
  * (docs/configuration.md, same section).
  */
 export function unrecordedWarning(source: string, inferred: InferredDeployment): string {
-  const checked = ["exposure.mode", "clusters.config.name"].filter((k) => (k === "exposure.mode" ? inferred.exposureMode : inferred.configCluster) !== undefined);
+  const checked = [...(inferred.exposureMode ? ["exposure.mode"] : []), ...(inferred.configCluster ? ["clusters.config.name"] : [])];
   return (
     `${source}: the deployed stack has outputs but no ${DEPLOYED_CONFIG_OUTPUT} (it was deployed by an older version of this program), ` +
     `so this run cannot check istio.version and each cluster's istioVersion (version jumps), mesh.controlPlaneNamespace, ` +
