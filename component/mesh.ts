@@ -111,6 +111,8 @@ export interface ControlPlane {
   ready: pulumi.Resource[];
   /** The releases at `istio.version` so far: the external cluster's and the config cluster's. */
   releases: k8s.helm.v3.Release[];
+  /** The lowest version those releases report (`deployedState.ts`). */
+  deployedVersion: pulumi.Output<string | undefined>;
   /** `istio.hub`, `istio.imagePullSecrets` and the pull Secret's content: what every component pulls with. */
   images: PulledImages;
 }
@@ -180,13 +182,15 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
     },
     componentOptions(placement, external),
   );
+  const releases = [gateway.base, gateway.istiod, gateway.gateway, externalIstiod.istiod, configCluster.base, configCluster.istiod];
   return {
     address,
     gateway,
     configCluster,
     externalIstiod,
     ready: [gateway.gateway, externalIstiod],
-    releases: [gateway.base, gateway.istiod, gateway.gateway, externalIstiod.istiod, configCluster.base, configCluster.istiod],
+    releases,
+    deployedVersion: pulumi.all(releases.map(reportedVersion)).apply(lowestVersion),
     images,
   };
 }
@@ -342,7 +346,7 @@ function readyMarker(revision: pulumi.Output<string>, serving: readonly pulumi.C
  * releases report (after a `pulumi up --target` that left some of them behind, issue 20).
  */
 function servedVersion(controlPlane: ControlPlane, pin: string): pulumi.Output<string> {
-  return pulumi.all(controlPlane.releases.map(reportedVersion)).apply((deployed) => lowestVersion([pin, ...deployed]) ?? pin);
+  return controlPlane.deployedVersion.apply((deployed) => lowestVersion([pin, deployed]) ?? pin);
 }
 
 /** What the mesh admins need to know about a served cluster (the operator's outputs). */
