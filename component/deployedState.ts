@@ -28,6 +28,8 @@ import { compareIstioVersions, parseIstioVersion } from "./config/versions";
 export interface DeployedParts {
   /** The releases that follow `istio.version`: the external cluster's, and each remote's `istiod` and the config cluster's `base`. */
   controlPlaneReleases: k8s.helm.v3.Release[];
+  /** The canary's releases (`istio.canary.version`): its external istiod and its release in every remote. */
+  canaryReleases: k8s.helm.v3.Release[];
   /** Per remote cluster, the releases that follow its own `istioVersion` (a further remote's `base`, the gateways). */
   clusterReleases: Record<string, k8s.helm.v3.Release[]>;
   /** Every custom resource of the mesh (or of the part in this stack). */
@@ -38,6 +40,8 @@ export interface DeployedParts {
 export interface DeployedVersions {
   /** The lowest version among the releases that follow `istio.version`; undefined when none of them exists yet. */
   controlPlane: string | undefined;
+  /** The lowest version among the canary's releases; undefined without a canary, or when none of them exists yet. */
+  canary: string | undefined;
   /** Per remote cluster: the lowest version among its own releases; undefined when it has none (or none exists yet). */
   clusters: Record<string, string | undefined>;
 }
@@ -68,12 +72,14 @@ export function deployedVersions(parts: DeployedParts): pulumi.Output<DeployedVe
   return pulumi
     .all([
       versionsOf(parts.controlPlaneReleases),
+      versionsOf(parts.canaryReleases),
       pulumi.all(clusters.map(([, releases]) => versionsOf(releases))),
       // The gate: a custom resource's URN resolves when the engine has finished its step.
       pulumi.all(parts.resources.map((r) => r.urn)),
     ])
-    .apply(([controlPlane, perCluster]) => ({
+    .apply(([controlPlane, canary, perCluster]) => ({
       controlPlane: lowestVersion(controlPlane),
+      canary: lowestVersion(canary),
       clusters: Object.fromEntries(clusters.map(([name], i) => [name, lowestVersion(perCluster[i]!)])),
     }));
 }

@@ -8,8 +8,8 @@ import { typeToken } from "./components/common";
 import { knownIssueWarnings } from "./config/knownIssues";
 import { kubeconfigsByCluster, placementUnder, registrySecrets, tlsSecrets } from "./componentInputs";
 import { keepDeployedState } from "./deployedState";
-import { buildControlPlanePart, deployedParts, servedClusterInfo } from "./mesh";
-import type { ExternalControlPlaneArgs, ServedRemoteCluster } from "./meshArgs";
+import { buildControlPlanePart, deployedParts, revisionInfo, servedClusterInfo } from "./mesh";
+import type { ControlPlaneRevisionInfo, ExternalControlPlaneArgs, ServedRemoteCluster } from "./meshArgs";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
 import { createProviders } from "./providers";
 
@@ -35,6 +35,10 @@ export class ExternalControlPlane extends pulumi.ComponentResource {
   readonly externalCluster: string;
   /** Each remote cluster the control plane serves, by name: what the mesh admins' `MeshWorkloads` need. */
   readonly remotes: Record<string, ServedRemoteCluster>;
+  /** The running external istiods by revision (`default`: the unrevisioned one): version, role, default, address. */
+  readonly revisions: Record<string, ControlPlaneRevisionInfo>;
+  /** Revision tags: tag -> revision. */
+  readonly revisionTags: Record<string, string>;
 
   /**
    * @param name the control plane's name in the stack
@@ -61,12 +65,16 @@ export class ExternalControlPlane extends pulumi.ComponentResource {
     this.controlPlaneLoadBalancer = part.controlPlane.gateway.loadBalancerAddress;
     this.externalCluster = cfg.external.name;
     this.remotes = Object.fromEntries(part.served.map((target) => [target.cluster.name, servedClusterInfo(part.controlPlane, target)]));
+    this.revisions = revisionInfo(cfg, part.controlPlane);
+    this.revisionTags = { ...cfg.revisionTags };
     keepDeployedState(this, deployedParts(part));
     this.registerOutputs({
       externalIstiodAddress: this.externalIstiodAddress,
       controlPlaneLoadBalancer: this.controlPlaneLoadBalancer,
       externalCluster: this.externalCluster,
       remotes: this.remotes,
+      revisions: this.revisions,
+      revisionTags: this.revisionTags,
     });
   }
 }

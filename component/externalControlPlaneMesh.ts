@@ -9,7 +9,7 @@ import { knownIssueWarnings } from "./config/knownIssues";
 import { kubeconfigsByCluster, placementUnder, registrySecrets, tlsSecrets } from "./componentInputs";
 import { keepDeployedState } from "./deployedState";
 import { buildMesh } from "./mesh";
-import type { ExternalControlPlaneMeshArgs, RemoteClusterInfo } from "./meshArgs";
+import type { ControlPlaneRevisionInfo, ExternalControlPlaneMeshArgs, RemoteClusterInfo } from "./meshArgs";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
 import { createProviders } from "./providers";
 
@@ -37,6 +37,10 @@ export class ExternalControlPlaneMesh extends pulumi.ComponentResource {
   readonly remotes: Record<string, RemoteClusterInfo>;
   /** The URL the guide curls (http://<ingress>/hello), when samples are on. */
   readonly helloworldUrl?: pulumi.Output<string>;
+  /** The running external istiods by revision (`default`: the unrevisioned one): version, role, default, address. */
+  readonly revisions: Record<string, ControlPlaneRevisionInfo>;
+  /** Revision tags: tag -> revision. */
+  readonly revisionTags: Record<string, string>;
 
   /**
    * @param name the mesh's name in the stack
@@ -66,12 +70,16 @@ export class ExternalControlPlaneMesh extends pulumi.ComponentResource {
     this.controlPlaneLoadBalancer = mesh.controlPlaneLoadBalancer;
     this.remotes = mesh.remotes;
     if (mesh.helloworldUrl) this.helloworldUrl = mesh.helloworldUrl;
+    this.revisions = mesh.revisions;
+    this.revisionTags = mesh.revisionTags;
     keepDeployedState(this, mesh.deployed);
     this.registerOutputs({
       externalIstiodAddress: this.externalIstiodAddress,
       controlPlaneLoadBalancer: this.controlPlaneLoadBalancer,
       remotes: this.remotes,
       helloworldUrl: this.helloworldUrl,
+      revisions: this.revisions,
+      revisionTags: this.revisionTags,
     });
   }
 }

@@ -33,10 +33,21 @@ import { SampleApps } from "./components/sampleApps";
 import type { ReleaseSource } from "./components/common";
 import { revisionOf } from "./controlPlaneRevision";
 import { lowestVersion, reportedVersion, type DeployedParts } from "./deployedState";
-import type { Deferrable, MeshConfig as ModelConfig, RemoteCluster as ModelRemoteCluster } from "./config/model";
+import {
+  canaryRevision,
+  crdChart,
+  stableRevision,
+  type ControlPlaneRevision,
+  type Deferrable,
+  type MeshConfig as ModelConfig,
+  type RemoteCluster as ModelRemoteCluster,
+} from "./config/model";
+import { DEFAULT_REVISION } from "./config/revisions";
+import { istiodServiceHost } from "./components/revisionObjects";
+import type { RemoteRevision, RemoteRevisionTag } from "./components/revisionResources";
 import type { PulledImages } from "./components/images";
 import type { ValuesMap } from "./config/values";
-import { RemoteClusterRole, type RemoteClusterInfo, type ServedRemoteCluster } from "./meshArgs";
+import { RemoteClusterRole, RevisionRole, type ControlPlaneRevisionInfo, type RemoteClusterInfo, type ServedRemoteCluster } from "./meshArgs";
 import { providerFor, type ClusterProviders } from "./providers";
 
 /** The model as the components take it: values from other resources may be Outputs (`config/model.ts`). */
@@ -81,6 +92,25 @@ export interface MeshOutputs {
   remotes: Record<string, RemoteClusterInfo>;
   /** The URL the guide curls (`http://$GATEWAY_URL/hello`), when samples are on. */
   helloworldUrl?: pulumi.Output<string>;
+  /** The running external istiods, by revision (`default`: the unrevisioned one). */
+  revisions: Record<string, ControlPlaneRevisionInfo>;
+  /** Revision tags: tag -> revision. */
+  revisionTags: Record<string, string>;
+}
+
+/** The running external istiods, as the components output them. */
+export function revisionInfo(cfg: MeshConfig, controlPlane: ControlPlane): Record<string, ControlPlaneRevisionInfo> {
+  return Object.fromEntries(
+    cfg.revisions.map((r) => [
+      r.name,
+      {
+        version: r.chart.version,
+        role: r.role === "canary" ? RevisionRole.Canary : RevisionRole.Stable,
+        isDefault: r.name === cfg.defaultRevision,
+        address: pulumi.output(proxyAddress(cfg, r, controlPlane.address)),
+      },
+    ]),
+  );
 }
 
 function componentOptions(placement: Placement, provider: pulumi.ProviderResource): pulumi.ComponentResourceOptions {
@@ -95,6 +125,14 @@ function controlPlaneExposure(cfg: MeshConfig, secrets: MeshSecrets): ControlPla
     hostname,
     tls: tls.create ? { secretName: tls.secretName, certificate: secrets.tlsCertificate, privateKey: secrets.tlsKey } : { secretName: tls.secretName },
   };
+}
+
+/** One external istiod as the rest of the mesh reaches it (issue 24). */
+export interface RevisionAccess {
+  /** The host its webhooks call: its DNS name in hostname mode; the gateway's IP in loadBalancer mode. */
+  webhookAddress: pulumi.Input<string>;
+  /** What its webhooks and proxies need in place: its istiod and its route through the control plane gateway. */
+  ready: pulumi.Resource[];
 }
 
 /** The external control plane and the config cluster it reads its configuration from. */
@@ -115,6 +153,53 @@ export interface ControlPlane {
   deployedVersion: pulumi.Output<string | undefined>;
   /** `istio.hub`, `istio.imagePullSecrets` and the pull Secret's content: what every component pulls with. */
   images: PulledImages;
+  /** Each running revision, by name. */
+  revisions: Record<string, RevisionAccess>;
+  /** The canary's releases (its external istiod, its release on the config cluster; further remotes' are added). */
+  canaryReleases: k8s.helm.v3.Release[];
+}
+
+/** A revision's address: where its proxies dial (`discoveryAddress`, `caAddress`), per exposure mode. */
+function proxyAddress(cfg: MeshConfig, revision: ControlPlaneRevision<Deferrable>, gatewayAddress: pulumi.Output<string>): pulumi.Input<string> {
+  if (revision.hostname) return revision.hostname.name;
+  // loadBalancer mode: a revision by its Service's name (its SNI at the gateway); never the IP, which carries no SNI
+  // and lands on the catch-all (`externalIstiodRouting.ts`).
+  return revision.name === DEFAULT_REVISION ? gatewayAddress : istiodServiceHost(cfg.namespace, revision.name);
+}
+
+/** Where a revision's webhooks call it: its DNS name (hostname mode) or, through its Service's endpoints, the gateway's IP. */
+function webhookAddress(revision: ControlPlaneRevision<Deferrable>, gatewayAddress: pulumi.Output<string>): pulumi.Input<string> {
+  return revision.hostname ? revision.hostname.name : gatewayAddress;
+}
+
+/** A value known only once later parts of the mesh are built (a tag's revision, for a cluster built before it). */
+function later<T>(): { output: pulumi.Output<T>; resolve(value: T): void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { output: pulumi.output(promise) as pulumi.Output<T>, resolve };
+}
+
+/** The revision tags, as a cluster's webhooks reach their revisions. */
+function tagsOf(cfg: MeshConfig, gatewayAddress: pulumi.Output<string>, ready: (revision: string) => pulumi.Input<pulumi.Resource[]>): RemoteRevisionTag[] {
+  return Object.entries(cfg.revisionTags).map(([tag, revision]) => ({
+    tag,
+    revision,
+    address: webhookAddress(revisionNamed(cfg, revision), gatewayAddress),
+    ready: ready(revision),
+  }));
+}
+
+function revisionNamed(cfg: MeshConfig, name: string): ControlPlaneRevision<Deferrable> {
+  const revision = cfg.revisions.find((r) => r.name === name);
+  if (!revision) throw new Error(`no running revision "${name}"`);
+  return revision;
+}
+
+/** The revisions other than the unrevisioned one, as a remote cluster's releases take them. */
+function remoteRevisions(cfg: MeshConfig, gatewayAddress: pulumi.Output<string>, ready: (revision: string) => pulumi.Input<pulumi.Resource[]>): RemoteRevision[] {
+  return cfg.revisions
+    .filter((r) => r.name !== DEFAULT_REVISION)
+    .map((r) => ({ name: r.name, chart: r.chart, address: webhookAddress(r, gatewayAddress), ready: ready(r.name) }));
 }
 
 /** The guide's first three steps: the gateway in the external cluster, the config cluster, the external istiod. */
@@ -137,19 +222,28 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
 
   const config = cfg.configCluster;
   const configProvider = providerFor(providers, config);
+  const defaultRevision = revisionNamed(cfg, cfg.defaultRevision);
+  // The config cluster's tags wait for their revisions' external istiods, which are built after it.
+  const externalReady = later<Record<string, pulumi.Resource[]>>();
+  const readyLater = (revision: string) => externalReady.output.apply((ready) => ready[revision] ?? []);
   const configCluster = new RemoteConfigCluster(
     config.name,
-    // Both its releases follow the control plane whatever the cluster's own version: the external istiod reads its
+    // Its releases follow the control plane whatever the cluster's own version: the external istiod reads its
     // CRDs, its mesh config, and authenticates as its `istiod` service account (issue 20, F4).
     {
       chart: cfg.chart,
+      crdChart: crdChart(cfg, cfg.chart),
       namespace: cfg.namespace,
       clusterName: config.name,
       network: config.network,
-      address,
+      address: webhookAddress(defaultRevision, address),
       mode: cfg.exposure.mode,
       protect: cfg.protect,
       images,
+      defaultRevision: cfg.defaultRevision,
+      // A revision's release here comes before its external istiod (which reads the config cluster with its roles).
+      revisions: remoteRevisions(cfg, address, () => []),
+      revisionTags: tagsOf(cfg, address, readyLater),
     },
     componentOptions(placement, configProvider),
   );
@@ -159,11 +253,17 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
   const externalIstiod = new ExternalIstiod(
     cfg.external.name,
     {
-      chart: cfg.chart,
+      revisions: cfg.revisions.map((r) => ({
+        name: r.name,
+        chart: r.chart,
+        address: proxyAddress(cfg, r, address),
+        ...(r.hostname ? { tlsSecretName: r.hostname.tlsSecretName } : {}),
+        configClusterReady: r.name === DEFAULT_REVISION ? [] : [configCluster.revisionReleases[r.name]!, ...(configCluster.rbacBridges[r.name] ?? [])],
+      })),
+      defaultRevision: cfg.defaultRevision,
       namespace: cfg.namespace,
       meshId: cfg.meshId,
-      address,
-      exposure: cfg.exposure.mode === "hostname" ? { mode: "hostname", tlsSecretName: cfg.exposure.tls.secretName } : { mode: "loadBalancer" },
+      mode: cfg.exposure.mode,
       externalProvider: external,
       configCluster: {
         name: config.name,
@@ -182,16 +282,36 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
     },
     componentOptions(placement, external),
   );
-  const releases = [gateway.base, gateway.istiod, gateway.gateway, externalIstiod.istiod, configCluster.base, configCluster.istiod];
+  const revisions: Record<string, RevisionAccess> = {};
+  for (const r of cfg.revisions) {
+    // loadBalancer mode: every revision is reached through the guide's Gateway (and the catch-all, for IP clients).
+    const route = [...(externalIstiod.routingOf[r.name] ?? []), ...(r.name !== DEFAULT_REVISION && !r.hostname ? (externalIstiod.routingOf[DEFAULT_REVISION] ?? []) : [])];
+    revisions[r.name] = { webhookAddress: webhookAddress(r, address), ready: [externalIstiod.istiods[r.name]!, ...route] };
+  }
+  externalReady.resolve(Object.fromEntries(Object.entries(revisions).map(([name, r]) => [name, r.ready])));
+  const stable = stableRevision(cfg);
+  const canary = canaryRevision(cfg);
+  const releases = [
+    gateway.base,
+    gateway.istiod,
+    gateway.gateway,
+    externalIstiod.istiods[stable.name]!,
+    configCluster.base,
+    configCluster.istiod,
+    ...(stable.name !== DEFAULT_REVISION ? [configCluster.revisionReleases[stable.name]!] : []),
+  ];
   return {
     address,
     gateway,
     configCluster,
     externalIstiod,
-    ready: [gateway.gateway, externalIstiod],
+    // What the default webhooks call, and istio-kubeconfig, which every istiod reads.
+    ready: [gateway.gateway, externalIstiod.configSecret.secret, ...revisions[cfg.defaultRevision]!.ready],
     releases,
     deployedVersion: pulumi.all(releases.map(reportedVersion)).apply(lowestVersion),
     images,
+    revisions,
+    canaryReleases: canary ? [externalIstiod.istiods[canary.name]!, configCluster.revisionReleases[canary.name]!] : [],
   };
 }
 
@@ -205,17 +325,22 @@ export function buildFurtherRemote(
   placement: Placement,
 ): AdditionalRemote {
   const provider = providerFor(providers, remote);
+  const gatewayAddress = controlPlane.address;
+  const ready = (revision: string) => controlPlane.revisions[revision]?.ready ?? [];
   return new AdditionalRemote(
     remote.name,
     {
       chart: remote.chart,
+      crdChart: crdChart(cfg, remote.chart),
       controlPlaneChart: cfg.chart,
+      revisions: remoteRevisions(cfg, gatewayAddress, ready),
+      revisionTags: tagsOf(cfg, gatewayAddress, ready),
       namespace: cfg.namespace,
       clusterName: remote.name,
       network: remote.network,
       apiServer: remote.apiServer,
       configClusterName: cfg.configCluster.name,
-      address: controlPlane.address,
+      address: controlPlane.revisions[cfg.defaultRevision]!.webhookAddress,
       mode: cfg.exposure.mode,
       provider,
       externalProvider: providerFor(providers, cfg.external),
@@ -253,6 +378,8 @@ export interface ServedCluster {
   serving: pulumi.CustomResource[];
   /** This cluster's releases that follow its own `istioVersion` (a further remote's `base`, its east-west gateway). */
   pinned: k8s.helm.v3.Release[];
+  /** This cluster's releases of the external istiod's revisions (not the unrevisioned one). */
+  revisionReleases: k8s.helm.v3.Release[];
 }
 
 /** The mesh operator's part: the control plane, every remote cluster's control plane parts, the east-west gateways. */
@@ -276,7 +403,8 @@ export function buildControlPlanePart(
   const controlPlane = buildControlPlane(cfg, providers, secrets, placement);
   const { configCluster, externalIstiod } = controlPlane;
   // What every cluster's workloads need of the external cluster: the gateway that exposes istiod, istiod, its routing.
-  const external = [controlPlane.gateway.gateway, externalIstiod.istiod, ...externalIstiod.routing, externalIstiod.configSecret.secret];
+  const external = [controlPlane.gateway.gateway, ...Object.values(externalIstiod.istiods), ...externalIstiod.routing, externalIstiod.configSecret.secret];
+  const configRevisionParts = [...Object.values(configCluster.revisionReleases), ...Object.values(configCluster.rbacBridges).flat(), ...configCluster.revisionTags];
   const served: ServedCluster[] = [
     {
       cluster: cfg.configCluster,
@@ -288,8 +416,9 @@ export function buildControlPlanePart(
       remoteSecretName: externalIstiod.configSecret.secretName,
       injectionUrl: configCluster.injectionUrl,
       ...(configCluster.validationUrl ? { validationUrl: configCluster.validationUrl } : {}),
-      serving: [...external, configCluster.base, configCluster.istiod],
+      serving: [...external, configCluster.base, configCluster.istiod, ...configRevisionParts],
       pinned: [],
+      revisionReleases: Object.values(configCluster.revisionReleases),
     },
   ];
   for (const remote of cfg.remotes) {
@@ -304,9 +433,12 @@ export function buildControlPlanePart(
       istiod: added.istiod,
       remoteSecretName: added.remoteSecret.secretName,
       injectionUrl: added.injectionUrl,
-      serving: [...external, added.base, added.istiod, added.remoteSecret.secret],
+      serving: [...external, added.base, added.istiod, added.remoteSecret.secret, ...Object.values(added.revisionReleases), ...added.revisionTags],
       pinned: [added.base],
+      revisionReleases: Object.values(added.revisionReleases),
     });
+    const canary = canaryRevision(cfg);
+    if (canary) controlPlane.canaryReleases.push(added.revisionReleases[canary.name]!);
   }
   if (cfg.eastWestGateways) {
     for (const target of served) {
@@ -359,7 +491,10 @@ export function servedClusterInfo(controlPlane: ControlPlane, target: ServedClus
     injectionUrl: target.injectionUrl,
     ...(target.validationUrl ? { validationUrl: target.validationUrl } : {}),
     remoteSecretName: target.remoteSecretName,
-    controlPlaneRevision: readyMarker(revisionOf([controlPlane.externalIstiod.istiod, target.istiod, ...target.pinned]), target.serving),
+    controlPlaneRevision: readyMarker(
+      revisionOf([...Object.values(controlPlane.externalIstiod.istiods), target.istiod, ...target.revisionReleases, ...target.pinned]),
+      target.serving,
+    ),
   };
 }
 
@@ -441,13 +576,18 @@ export function buildWorkloads(target: WorkloadTarget, samples: boolean, provide
  * every remote, by the version each release follows.
  */
 export function deployedParts(part: ControlPlanePart, workloads: ReadonlyMap<string, Workloads> = new Map()): DeployedParts {
-  const controlPlaneReleases = [...part.controlPlane.releases, ...part.served.filter((t) => !t.isConfig).map((t) => t.istiod)];
+  const stable = part.controlPlane.releases;
+  const canary = new Set(part.controlPlane.canaryReleases);
+  // Further remotes: the unrevisioned `istiod` and, in a revisioned stable, the stable revision's release.
+  const remoteStable = part.served.filter((t) => !t.isConfig).flatMap((t) => [t.istiod, ...t.revisionReleases.filter((r) => !canary.has(r))]);
+  const controlPlaneReleases = [...stable, ...remoteStable];
   const clusterReleases = Object.fromEntries(
     part.served.map((t) => [t.cluster.name, [...t.pinned, ...(workloads.get(t.cluster.name)?.releases ?? [])]]),
   );
   const resources = new Set<pulumi.CustomResource>(controlPlaneReleases);
   for (const t of part.served) for (const r of [...t.serving, ...t.pinned, ...(workloads.get(t.cluster.name)?.resources ?? [])]) resources.add(r);
-  return { controlPlaneReleases, clusterReleases, resources: [...resources] };
+  for (const r of canary) resources.add(r);
+  return { controlPlaneReleases, canaryReleases: [...canary], clusterReleases, resources: [...resources] };
 }
 
 /** The guide's URL for helloworld (`http://$GATEWAY_URL/hello`), through the config cluster's ingress gateway. */
@@ -495,6 +635,8 @@ export function buildMesh(
     controlPlaneLoadBalancer: controlPlane.gateway.loadBalancerAddress,
     remotes,
     ...(helloworldUrl ? { helloworldUrl } : {}),
+    revisions: revisionInfo(cfg, controlPlane),
+    revisionTags: { ...cfg.revisionTags },
     deployed: deployedParts(part, workloads),
   };
 }

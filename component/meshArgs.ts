@@ -88,6 +88,42 @@ export interface IstioRelease {
   registryCredentials?: pulumi.Input<string>;
   /** Chart values the mesh does not own, merged into its releases; every key path is checked against the chart. */
   values?: IstioReleaseValues;
+  /**
+   * The stable external istiod's revision. Unset: the unrevisioned install (Istio's revision "default"). Set it to
+   * the canary's revision when the canary becomes the stable revision (docs/canary.md: Removing the old revision).
+   */
+  revision?: string;
+  /**
+   * A second external istiod of a newer release beside the stable one, with the revision `<version with dashes>`
+   * (e.g. "1-30-3"): namespaces labelled `istio.io/rev=<revision>` (or a tag of it) are injected by it.
+   */
+  canary?: CanaryRelease;
+  /**
+   * The revision that injects namespaces labelled `istio-injection=enabled`, every gateway, and validates Istio
+   * config: "default" (the unrevisioned install), the stable revision or the canary's. Unset: the stable revision.
+   */
+  defaultRevision?: string;
+  /** Revision tags: tag name -> revision. Namespaces labelled `istio.io/rev=<tag>` move with the tag. */
+  revisionTags?: Record<string, string>;
+}
+
+/** The canary external istiod (docs/canary.md). */
+export interface CanaryRelease {
+  /** Its Istio release, newer than `istio.version` and at most two minor versions ahead. */
+  version: string;
+  /**
+   * Its own DNS name (hostname mode only, required there), pointed at `controlPlaneLoadBalancer` like the stable
+   * one's. In loadBalancer mode the canary is reached as `istiod-<revision>.<namespace>.svc` on the same IP.
+   */
+  hostname?: pulumi.Input<string>;
+  /** The certificate of that name; unset: the stable hostname's Secret, which must then cover the canary's name too. */
+  tls?: CanaryTls;
+}
+
+/** The Secret with the canary hostname's certificate. */
+export interface CanaryTls {
+  /** A `kubernetes.io/tls` Secret in the external cluster's `istio-system`, publicly trusted for the canary's name. */
+  secretName: pulumi.Input<string>;
 }
 
 /**
@@ -228,6 +264,28 @@ export interface ExternalControlPlaneMeshArgs {
    * resources of the same type and name (a Kubernetes provider named like a cluster, say).
    */
   adoptRootLevelResources?: boolean;
+}
+
+/** A revision's part in an upgrade (docs/canary.md). */
+export enum RevisionRole {
+  /** `istio.version`: what the mesh runs. */
+  Stable = "stable",
+  /** `istio.canary`: a newer release beside it. */
+  Canary = "canary",
+}
+
+/** One external istiod of the control plane, as `npm run verify` and the mesh admins see it. */
+export interface ControlPlaneRevisionInfo {
+  /** Its Istio release. */
+  version: string;
+  role: RevisionRole;
+  /** Whether it injects namespaces labelled `istio-injection=enabled` and every gateway, and validates Istio config. */
+  isDefault: boolean;
+  /**
+   * The host its proxies dial on 15012 and its webhooks on 15017: its DNS name in hostname mode; in loadBalancer
+   * mode the gateway's IP for the unrevisioned istiod, `istiod-<revision>.<namespace>.svc` for a revision.
+   */
+  address: pulumi.Output<string>;
 }
 
 /** What a mesh admin needs to know about one remote cluster. */

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExternalControlPlane } from "../component/externalControlPlane";
 import { ExternalControlPlaneMesh } from "../component/externalControlPlaneMesh";
 import { deployedStateOf } from "../component/deployedState";
-import type { RemoteClusterInfo, ServedRemoteCluster } from "../component/meshArgs";
+import type { ControlPlaneRevisionInfo, RemoteClusterInfo, ServedRemoteCluster } from "../component/meshArgs";
 import { adminProgram, type AdminStackOutputs } from "./adminProgram";
 import { deployedKind, previousDeployment, upgradesControlPlane } from "./deployment";
 import {
@@ -38,6 +38,9 @@ export interface MeshStackOutputs {
   controlPlaneLoadBalancer: pulumi.Output<string>;
   remotes: Record<string, RemoteClusterInfo>;
   helloworldUrl?: pulumi.Output<string>;
+  /** The running external istiods by revision, and the revision tags (docs/canary.md). */
+  revisions: Record<string, ControlPlaneRevisionInfo>;
+  revisionTags: Record<string, string>;
   /** What the next `pulumi up` compares the stack file with (`infra/config/deployed.ts`). */
   [DEPLOYED_CONFIG_OUTPUT]: pulumi.Output<DeployedConfig>;
 }
@@ -52,6 +55,8 @@ export interface OperatorStackOutputs {
   controlPlaneLoadBalancer: pulumi.Output<string>;
   externalCluster: string;
   remotes: Record<string, ServedRemoteCluster>;
+  revisions: Record<string, ControlPlaneRevisionInfo>;
+  revisionTags: Record<string, string>;
   [DEPLOYED_CONFIG_OUTPUT]: pulumi.Output<DeployedConfig>;
 }
 
@@ -90,6 +95,8 @@ async function controlPlaneProgram(cfg: StackMeshConfig): Promise<MeshStackOutpu
       controlPlaneLoadBalancer: controlPlane.controlPlaneLoadBalancer,
       externalCluster: controlPlane.externalCluster,
       remotes: controlPlane.remotes,
+      revisions: controlPlane.revisions,
+      revisionTags: controlPlane.revisionTags,
       [DEPLOYED_CONFIG_OUTPUT]: deployedStateOf(controlPlane).apply((versions) => deployedConfigOf(cfg, versions)),
     };
   }
@@ -99,6 +106,8 @@ async function controlPlaneProgram(cfg: StackMeshConfig): Promise<MeshStackOutpu
     controlPlaneLoadBalancer: mesh.controlPlaneLoadBalancer,
     remotes: mesh.remotes,
     ...(mesh.helloworldUrl ? { helloworldUrl: mesh.helloworldUrl } : {}),
+    revisions: mesh.revisions,
+    revisionTags: mesh.revisionTags,
     [DEPLOYED_CONFIG_OUTPUT]: deployedStateOf(mesh).apply((versions) => deployedConfigOf(cfg, versions)),
   };
 }

@@ -32,6 +32,7 @@ function only(path: readonly string[], value: unknown = "x"): Record<string, unk
 const externalIstiod = (mode: "hostname" | "loadBalancer", version: string) =>
   externalIstiodValues({
     address: "istiod.example.com",
+    revision: "default",
     mode,
     namespace: "external-istiod",
     meshId: "mesh1",

@@ -13,6 +13,7 @@ import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
 import { RemoteSecret } from "./remoteSecret";
 import { remoteBaseValues, remoteIstiodValues, remoteValuesInput, type ExposureMode } from "./remoteValues";
 import { injectionUrl } from "./urls";
+import { revisionReleases, revisionTagWebhooks, type RemoteRevision, type RemoteRevisionTag, type RevisionTarget } from "./revisionResources";
 
 export interface AdditionalRemoteArgs {
   /**
@@ -49,6 +50,12 @@ export interface AdditionalRemoteArgs {
    * Istio's skew policy needs (docs/upgrades.md). Nothing in the control plane waits for a further remote.
    */
   controlPlane: pulumi.Resource[];
+  /** The chart of `base` (Istio's CRDs): this cluster's, or a canary's when one runs (it is newer). */
+  crdChart: ChartSource<Deferrable>;
+  /** The external istiod's revisions other than the unrevisioned one: each gets its release here. */
+  revisions: RemoteRevision[];
+  /** Revision tags: their webhook configurations here. */
+  revisionTags: RemoteRevisionTag[];
 }
 
 export class AdditionalRemote extends pulumi.ComponentResource {
@@ -56,6 +63,10 @@ export class AdditionalRemote extends pulumi.ComponentResource {
   readonly base: k8s.helm.v3.Release;
   readonly istiod: k8s.helm.v3.Release;
   readonly remoteSecret: RemoteSecret;
+  /** Each revision's release (not the unrevisioned one), by revision. */
+  readonly revisionReleases: Readonly<Record<string, k8s.helm.v3.Release>>;
+  /** The revision tags' webhook configurations. */
+  readonly revisionTags: k8s.admissionregistration.v1.MutatingWebhookConfiguration[];
   readonly injectionUrl: pulumi.Output<string>;
 
   constructor(name: string, args: AdditionalRemoteArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -73,7 +84,7 @@ export class AdditionalRemote extends pulumi.ComponentResource {
     const pull = pullSecret(`${name}-${args.namespace}`, namespace, args.images, { parent: this, provider });
     this.base = new k8s.helm.v3.Release(
       `${name}-istio-base`,
-      chartReleaseArgs({ chart: "base", source: args.chart, releaseName: "istio-base", namespace, values: remoteBaseValues(values) }),
+      chartReleaseArgs({ chart: "base", source: args.crdChart, releaseName: "istio-base", namespace, values: remoteBaseValues({ ...values, chartVersion: args.crdChart.version }) }),
       // `istiod` waits for `base`, so this orders the whole cluster after the control plane (and its pods after the pull Secret).
       { parent: this, provider, dependsOn: [...args.controlPlane, ...(pull ? [pull] : [])], ...keep },
     );
@@ -101,6 +112,24 @@ export class AdditionalRemote extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    const target: RevisionTarget = {
+      name,
+      namespace: args.namespace,
+      namespaceRef: namespace,
+      clusterName: args.clusterName,
+      network: args.network,
+      mode: args.mode,
+      parent: this,
+      provider,
+    };
+    this.revisionReleases = revisionReleases(
+      target,
+      args.revisions,
+      (revision) => remoteIstiodValues({ ...values, address: revision.address, chartVersion: revision.chart.version, revision: revision.name }),
+      this.base,
+    );
+    this.revisionTags = revisionTagWebhooks(target, args.revisionTags, this.revisionReleases);
 
     this.injectionUrl = injectionUrl(args.address, args.clusterName, args.network);
     this.registerOutputs({ injectionUrl: this.injectionUrl, remoteSecretName: this.remoteSecret.secretName });

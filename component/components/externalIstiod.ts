@@ -16,23 +16,43 @@ import {
   externalIstiodDestinationRule,
   externalIstiodGateway,
   externalIstiodVirtualService,
+  loadBalancerVirtualService,
+  revisionSniVirtualService,
   type IstioObject,
   type RoutingInput,
 } from "./externalIstiodRouting";
+import { DEFAULT_REVISION } from "../config/revisions";
+import { istiodName } from "./revisionObjects";
+import type { ExposureMode } from "./remoteValues";
 import { IstiodPluginCa, istiodTrustSecretName } from "./istiodPluginCa";
 import { RemoteSecret } from "./remoteSecret";
 import { DEFAULT_IMAGES } from "./remoteValues";
 
-export type ExternalIstiodExposure = { mode: "hostname"; tlsSecretName: pulumi.Input<string> } | { mode: "loadBalancer" };
+/** One external istiod: the unrevisioned one (`default`) or a revision (issue 24, docs/canary.md). */
+export interface ExternalRevision {
+  /** `default`, or the revision (`1-30-3`). */
+  name: string;
+  chart: ChartSource<Deferrable>;
+  /**
+   * The host its proxies reach it on, and (hostname mode) its webhooks: its DNS name in hostname mode; in
+   * loadBalancer mode the gateway's IP for `default`, `istiod-<rev>.<ns>.svc` for a revision (its SNI: never the IP).
+   */
+  address: pulumi.Input<string>;
+  /** hostname mode: the TLS Secret of its DNS name, in the control plane gateway's namespace. */
+  tlsSecretName?: pulumi.Input<string>;
+  /** What the config cluster must hold before it starts: its release there and the RBAC bridge (the account's access). */
+  configClusterReady: pulumi.Resource[];
+}
 
 export interface ExternalIstiodArgs {
-  chart: ChartSource<Deferrable>;
+  /** The running revisions, the stable one first. */
+  revisions: ExternalRevision[];
+  /** The revision the default webhooks call (loadBalancer mode routes their SNI to it). */
+  defaultRevision: string;
   /** The control plane namespace (the guide's `external-istiod`). */
   namespace: string;
   meshId: string;
-  /** `EXTERNAL_ISTIOD_ADDR`. */
-  address: pulumi.Input<string>;
-  exposure: ExternalIstiodExposure;
+  mode: ExposureMode;
   externalProvider: k8s.Provider;
   /** The config cluster, whose API server is istiod's source of configuration. */
   configCluster: {
@@ -63,10 +83,13 @@ export interface ExternalIstiodArgs {
 
 export class ExternalIstiod extends pulumi.ComponentResource {
   readonly namespace: k8s.core.v1.Namespace;
-  /** `istio-kubeconfig`: the config cluster's credentials. */
+  /** `istio-kubeconfig`: the config cluster's credentials, shared by every revision (the chart fixes its name). */
   readonly configSecret: RemoteSecret;
-  readonly istiod: k8s.helm.v3.Release;
-  /** Gateway, VirtualService (and in hostname mode DestinationRule) in front of istiod. */
+  /** Each revision's istiod release, by revision. */
+  readonly istiods: Readonly<Record<string, k8s.helm.v3.Release>>;
+  /** Each revision's routing behind the control plane gateway, by revision (loadBalancer mode: the shared Gateway and catch-all under `default`'s key). */
+  readonly routingOf: Readonly<Record<string, k8s.apiextensions.CustomResource[]>>;
+  /** Every routing object. */
   readonly routing: k8s.apiextensions.CustomResource[];
 
   constructor(name: string, args: ExternalIstiodArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -98,69 +121,92 @@ export class ExternalIstiod extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const pluginCa =
-      args.exposure.mode === "hostname"
-        ? new IstiodPluginCa(
-            `${name}-ca`,
-            {
-              namespace,
-              gatewayNamespace: args.gatewayNamespace,
-              trustSecretName: istiodTrustSecretName(args.namespace),
-              protect: args.protect,
-            },
-            { parent: this, provider },
-          )
-        : undefined;
+    const hostname = args.mode === "hostname";
+    const pluginCa = hostname
+      ? new IstiodPluginCa(
+          `${name}-ca`,
+          {
+            namespace,
+            gatewayNamespace: args.gatewayNamespace,
+            trustSecretName: istiodTrustSecretName(args.namespace),
+            protect: args.protect,
+          },
+          { parent: this, provider },
+        )
+      : undefined;
 
-    this.istiod = new k8s.helm.v3.Release(
-      `${name}-istiod`,
-      chartReleaseArgs({
-        chart: "istiod",
-        source: args.chart,
-        releaseName: "istiod",
-        namespace,
-        values: externalIstiodValues({
-          address: args.address,
-          mode: args.exposure.mode,
-          namespace: args.namespace,
-          meshId: args.meshId,
-          configClusterName: args.configCluster.name,
-          network: args.configCluster.network,
-          kubeconfigDigest: this.configSecret.kubeconfigDigest,
-          chartVersion: args.chart.version,
-          images: args.images ?? DEFAULT_IMAGES,
-          ...(args.values ? { values: args.values } : {}),
-        }),
-      }),
-      {
-        parent: this,
-        provider,
-        dependsOn: [this.configSecret.secret, ...(pluginCa ? [pluginCa.cacerts] : []), ...(pull ? [pull] : [])],
-      },
-    );
-
-    const routingInput: RoutingInput = {
-      mode: args.exposure.mode,
-      namespace: args.namespace,
-      namespaceRef: namespace,
-      address: args.address,
-      ...(args.exposure.mode === "hostname"
-        ? { tlsSecretName: args.exposure.tlsSecretName, istiodTrustSecretName: istiodTrustSecretName(args.namespace) }
-        : {}),
+    const istiods: Record<string, k8s.helm.v3.Release> = {};
+    const routingOf: Record<string, k8s.apiextensions.CustomResource[]> = {};
+    const routingOptions = { parent: this, provider, dependsOn: pluginCa ? [args.crds, pluginCa.trust] : [args.crds] };
+    const route = (revision: string, suffix: string, object: IstioObject) => {
+      const resource = new k8s.apiextensions.CustomResource(`${name}-${suffix}`, object, routingOptions);
+      (routingOf[revision] ??= []).push(resource);
     };
-    const objects: [string, IstioObject][] = [
-      ["gateway", externalIstiodGateway(routingInput)],
-      ["virtualservice", externalIstiodVirtualService(routingInput)],
-      ...(args.exposure.mode === "hostname" ? [["destinationrule", externalIstiodDestinationRule(routingInput)] as [string, IstioObject]] : []),
-    ];
-    this.routing = objects.map(
-      ([suffix, object]) =>
-        new k8s.apiextensions.CustomResource(`${name}-${suffix}`, object, {
+    for (const revision of args.revisions) {
+      // The unrevisioned release keeps the guide's names; a revision's are suffixed, whatever its role.
+      const rev = revision.name === DEFAULT_REVISION ? "" : `-${revision.name}`;
+      istiods[revision.name] = new k8s.helm.v3.Release(
+        `${name}-istiod${rev}`,
+        chartReleaseArgs({
+          chart: "istiod",
+          source: revision.chart,
+          releaseName: istiodName(revision.name),
+          namespace,
+          values: externalIstiodValues({
+            address: revision.address,
+            revision: revision.name,
+            mode: args.mode,
+            namespace: args.namespace,
+            meshId: args.meshId,
+            configClusterName: args.configCluster.name,
+            network: args.configCluster.network,
+            kubeconfigDigest: this.configSecret.kubeconfigDigest,
+            chartVersion: revision.chart.version,
+            images: args.images ?? DEFAULT_IMAGES,
+            ...(args.values ? { values: args.values } : {}),
+          }),
+        }),
+        {
           parent: this,
           provider,
-          dependsOn: pluginCa ? [args.crds, pluginCa.trust] : [args.crds],
+          dependsOn: [this.configSecret.secret, ...(pluginCa ? [pluginCa.cacerts] : []), ...(pull ? [pull] : []), ...revision.configClusterReady],
+        },
+      );
+      const input: RoutingInput = {
+        mode: args.mode,
+        namespace: args.namespace,
+        namespaceRef: namespace,
+        address: revision.address,
+        revision: revision.name,
+        ...(hostname ? { tlsSecretName: revision.tlsSecretName, istiodTrustSecretName: istiodTrustSecretName(args.namespace) } : {}),
+      };
+      if (hostname) {
+        route(revision.name, `gateway${rev}`, externalIstiodGateway(input));
+        route(revision.name, `virtualservice${rev}`, externalIstiodVirtualService(input));
+        route(revision.name, `destinationrule${rev}`, externalIstiodDestinationRule(input));
+      } else if (revision.name !== DEFAULT_REVISION) {
+        route(revision.name, `virtualservice${rev}`, revisionSniVirtualService(args.namespace, namespace, revision.name));
+      }
+    }
+    if (!hostname) {
+      // The guide's Gateway and catch-all stay while any revision runs: IP clients (the unrevisioned istiod's proxies)
+      // and the default webhooks (Service `istiod`) reach the control plane through them.
+      const unrevisioned = istiods[DEFAULT_REVISION] !== undefined;
+      route(DEFAULT_REVISION, "gateway", externalIstiodGateway({ mode: args.mode, namespace: args.namespace, namespaceRef: namespace, address: "*", revision: DEFAULT_REVISION }));
+      route(
+        DEFAULT_REVISION,
+        "virtualservice",
+        loadBalancerVirtualService({
+          namespace: args.namespace,
+          namespaceRef: namespace,
+          revision: unrevisioned ? DEFAULT_REVISION : args.defaultRevision,
+          ...(unrevisioned && args.defaultRevision !== DEFAULT_REVISION ? { defaultWebhooks: args.defaultRevision } : {}),
         }),
-    );
+      );
+    }
+    this.istiods = istiods;
+    this.routingOf = routingOf;
+    this.routing = Object.values(routingOf).flat();
 
     this.registerOutputs({ configSecretName: this.configSecret.secretName });
   }

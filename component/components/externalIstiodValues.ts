@@ -9,6 +9,8 @@ import { FIRST_MINOR_WITH_SCOPED_RBAC_AND_FAILURE_POLICY, istioMinor, type HelmV
 import { imageGlobals } from "./images";
 import type { ExposureMode } from "./remoteValues";
 import { xdsAddress } from "./urls";
+import { DEFAULT_REVISION } from "../config/revisions";
+import { injectorConfigMapName, meshConfigMapName } from "./revisionObjects";
 
 /** Proxies verify the gateway's publicly trusted certificate against the OS bundle (hostname mode). */
 export const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
@@ -16,7 +18,10 @@ export const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 export const KUBECONFIG_DIGEST_ANNOTATION = "istio-mesh.io/istio-kubeconfig-sha256";
 
 export interface ExternalIstiodValuesInput {
+  /** The host this istiod's proxies reach it on (hostname mode: its DNS name; loadBalancer mode: the IP, or `istiod-<rev>.<ns>.svc`). */
   address: pulumi.Input<string>;
+  /** Its revision: `default` for the unrevisioned release (issue 24). */
+  revision: string;
   mode: ExposureMode;
   namespace: string;
   meshId: string;
@@ -33,9 +38,13 @@ export interface ExternalIstiodValuesInput {
   values?: ValuesMap;
 }
 
-/** The remote webhook configurations istiod patches with its CA in loadBalancer mode (names from the remote charts). */
-export function webhookConfigNames(namespace: string): { injection: string; validation: string } {
-  return { injection: `istio-sidecar-injector-${namespace}`, validation: `istio-validator-${namespace}` };
+/**
+ * The remote webhook configurations a revision's istiod patches with its CA in loadBalancer mode (names from the
+ * remote charts' `mutatingwebhook.yaml` and `validatingwebhookconfiguration.yaml`, outside `istio-system`).
+ */
+export function webhookConfigNames(namespace: string, revision: string = DEFAULT_REVISION): { injection: string; validation: string } {
+  const rev = revision === DEFAULT_REVISION ? "" : `-${revision}`;
+  return { injection: `istio-sidecar-injector${rev}-${namespace}`, validation: `istio-validator${rev}-${namespace}` };
 }
 
 /**
@@ -64,10 +73,12 @@ export function externalIstiodValues(input: ExternalIstiodValuesInput): HelmValu
 /** What the program sets; `istio.values.controlPlane` may not touch any of it (`config/values.ts` refuses). */
 function ownValues(input: ExternalIstiodValuesInput): HelmValues {
   const hostname = input.mode === "hostname";
-  const webhooks = webhookConfigNames(input.namespace);
+  const webhooks = webhookConfigNames(input.namespace, input.revision);
+  const revised = input.revision !== DEFAULT_REVISION;
   return {
-    // No `revision`: the mounts below name the ConfigMaps `istio` and `istio-sidecar-injector`, which a revision
-    // would suffix. No `profile: remote` either: this release runs the istiod Deployment.
+    // A revision suffixes the ConfigMaps the chart renders (`istio-<rev>`, `istio-sidecar-injector-<rev>`), which the
+    // mounts below name. No `profile: remote`: this release runs the istiod Deployment.
+    ...(revised ? { revision: input.revision } : {}),
     global: {
       externalIstiod: true,
       caAddress: xdsAddress(input.address),
@@ -103,8 +114,8 @@ function ownValues(input: ExternalIstiodValuesInput): HelmValues {
     },
     // Without these istiod reads both ConfigMaps from the config cluster, where the injector's is omitted.
     volumes: [
-      { name: "config-volume", configMap: { name: "istio" } },
-      { name: "inject-volume", configMap: { name: "istio-sidecar-injector" } },
+      { name: "config-volume", configMap: { name: meshConfigMapName(input.revision) } },
+      { name: "inject-volume", configMap: { name: injectorConfigMapName(input.revision) } },
     ],
     volumeMounts: [
       { name: "config-volume", mountPath: "/etc/istio/config" },

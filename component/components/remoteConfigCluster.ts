@@ -10,6 +10,7 @@ import { chartReleaseArgs, protection, typeToken } from "./common";
 import { controlPlaneNamespaceArgs } from "./controlPlaneNamespace";
 import { configClusterBaseValues, configClusterIstiodValues, remoteValuesInput, type ExposureMode } from "./remoteValues";
 import { injectionUrl, validationUrl } from "./urls";
+import { rbacBridges, revisionReleases, revisionTagWebhooks, type RemoteRevision, type RemoteRevisionTag, type RevisionTarget } from "./revisionResources";
 
 export interface RemoteConfigClusterArgs {
   /**
@@ -34,6 +35,14 @@ export interface RemoteConfigClusterArgs {
   address: pulumi.Input<string>;
   mode: ExposureMode;
   protect: boolean;
+  /** The chart of `base` (Istio's CRDs): the control plane's, or a canary's when one runs (it is newer). */
+  crdChart: ChartSource<Deferrable>;
+  /** The revision the default webhooks call (`address` is its address in hostname mode) and `base`'s `defaultRevision`. */
+  defaultRevision: string;
+  /** The external istiod's revisions other than the unrevisioned one: each gets its release here and the RBAC bridge. */
+  revisions: RemoteRevision[];
+  /** Revision tags: their webhook configurations here. */
+  revisionTags: RemoteRevisionTag[];
 }
 
 /** The config cluster's Istio: namespace, `base` (CRDs) and `istiod` with `profile: remote`. Provider via `opts`. */
@@ -43,6 +52,12 @@ export class RemoteConfigCluster extends pulumi.ComponentResource {
   readonly base: k8s.helm.v3.Release;
   /** Webhooks, mesh ConfigMap, and the `istiod` service account the external istiod authenticates as. */
   readonly istiod: k8s.helm.v3.Release;
+  /** Each revision's release (not the unrevisioned one), by revision. */
+  readonly revisionReleases: Readonly<Record<string, k8s.helm.v3.Release>>;
+  /** Each revision's RBAC bridge: `istio-kubeconfig`'s account holds the revision's roles. */
+  readonly rbacBridges: Readonly<Record<string, pulumi.CustomResource[]>>;
+  /** The revision tags' webhook configurations. */
+  readonly revisionTags: k8s.admissionregistration.v1.MutatingWebhookConfiguration[];
   readonly injectionUrl: pulumi.Output<string>;
   /** The validation webhook URL (hostname mode); loadBalancer mode validates through the in-cluster `istiod` Service. */
   readonly validationUrl?: pulumi.Output<string>;
@@ -62,14 +77,31 @@ export class RemoteConfigCluster extends pulumi.ComponentResource {
     const pull = pullSecret(`${name}-${args.namespace}`, namespace, args.images, { parent: this });
     this.base = new k8s.helm.v3.Release(
       `${name}-istio-base`,
-      chartReleaseArgs({ chart: "base", source: args.chart, releaseName: "istio-base", namespace, values: configClusterBaseValues(values) }),
+      chartReleaseArgs({
+        chart: "base",
+        source: args.crdChart,
+        releaseName: "istio-base",
+        namespace,
+        values: configClusterBaseValues({ ...values, chartVersion: args.crdChart.version }, args.defaultRevision),
+      }),
       { parent: this, ...keep, ...(pull ? { dependsOn: [pull] } : {}) },
     );
+    // Never removed while any external istiod runs: it owns the ServiceAccount whose token is in `istio-kubeconfig`
+    // (every revision's identity here) and the shared mesh config `istio` (docs/canary.md).
     this.istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,
       chartReleaseArgs({ chart: "istiod", source: args.chart, releaseName: "istiod", namespace, values: configClusterIstiodValues(values) }),
       { parent: this, dependsOn: [this.base] },
     );
+    const target: RevisionTarget = { name, namespace: args.namespace, namespaceRef: namespace, clusterName: args.clusterName, network: args.network, mode: args.mode, parent: this };
+    this.revisionReleases = revisionReleases(
+      target,
+      args.revisions,
+      (revision) => configClusterIstiodValues({ ...values, address: revision.address, chartVersion: revision.chart.version, revision: revision.name }),
+      this.base,
+    );
+    this.rbacBridges = rbacBridges(target, this.revisionReleases);
+    this.revisionTags = revisionTagWebhooks(target, args.revisionTags, this.revisionReleases);
 
     this.injectionUrl = injectionUrl(args.address, args.clusterName, args.network);
     if (args.mode === "hostname") this.validationUrl = validationUrl(args.address);

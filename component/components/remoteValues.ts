@@ -8,6 +8,7 @@ import type { ImageSource } from "../config/model";
 import { imageGlobals, pullSecretGlobals } from "./images";
 import { FIRST_MINOR_WITH_SCOPED_RBAC_AND_FAILURE_POLICY, istioMinor, type HelmValues } from "./common";
 import { injectionPath, injectionUrl, validationUrl } from "./urls";
+import { DEFAULT_REVISION } from "../config/revisions";
 
 export type ExposureMode = "hostname" | "loadBalancer";
 
@@ -23,6 +24,11 @@ export interface RemoteValuesInput {
   chartVersion: string;
   /** `istio.hub` and `istio.imagePullSecrets`. */
   images: ImageSource;
+  /**
+   * The revision of the external istiod these values serve (issue 24); unset: the unrevisioned release, whose webhooks
+   * (the default ones) call the default revision at `address`.
+   */
+  revision?: string;
 }
 
 /** No hub of our own, no pull secrets: the charts' defaults. */
@@ -83,12 +89,25 @@ function validationValues(input: RemoteValuesInput): HelmValues {
   return { base: { validationURL: validationUrl(input.address), ...(readsFailurePolicy ? { validationFailurePolicy: "Fail" } : {}) } };
 }
 
+/**
+ * A revision's release: the chart suffixes every object it renders with the revision (webhook configurations, RBAC,
+ * in loadBalancer mode the `istiod-<revision>` Service and EndpointSlice), and its webhooks select only
+ * `istio.io/rev=<revision>` (istio-discovery `templates/mutatingwebhook.yaml`: the four default webhooks exist only
+ * for `revision: ""`).
+ */
+function revisionValues(input: RemoteValuesInput): HelmValues {
+  return input.revision !== undefined ? { revision: input.revision } : {};
+}
+
 /** Config cluster `base`: Istio's CRDs and the default-revision validating webhook. */
-export function configClusterBaseValues(input: RemoteValuesInput): HelmValues {
+export function configClusterBaseValues(input: RemoteValuesInput, defaultRevision: string = DEFAULT_REVISION): HelmValues {
   return {
     profile: "remote",
     // Pull secrets on the service accounts base creates (istio-reader-service-account).
     global: { istioNamespace: input.namespace, ...pullSecretGlobals(input.images) },
+    // `istiod-default-validator` is labelled with it and, in loadBalancer mode, calls Service `istiod-<revision>`
+    // (base `templates/defaultrevision-validatingwebhookconfiguration.yaml`); hostname mode calls `validationURL`.
+    ...(defaultRevision !== DEFAULT_REVISION ? { defaultRevision } : {}),
     ...validationValues(input),
   };
 }
@@ -102,11 +121,14 @@ export function configClusterIstiodValues(input: RemoteValuesInput): HelmValues 
   const injection = injectionValues(input);
   return {
     profile: "remote",
+    ...revisionValues(input),
     // The remote profile omits the injector ConfigMap (pods here are injected by the external istiod's template);
     // the hub and pull secrets still go on what this release renders (its service account) and keep the cluster's
     // values saying where its images come from.
     global: { ...injection.global, configCluster: true, ...imageGlobals(input.images) },
-    configMap: true,
+    // The shared mesh config `istio` (SHARED_MESH_CONFIG) is the unrevisioned release's: a revision reads its own
+    // from a file in the external cluster (`pilot/pkg/bootstrap/mesh.go`), and its chart would render `istio-<rev>`.
+    configMap: input.revision === undefined,
     istiodRemote: injection.istiodRemote,
     // Read by the istiod chart's validating webhook template too, not only by `base` (notes P8).
     ...validationValues(input),
@@ -130,6 +152,7 @@ export function remoteIstiodValues(input: RemoteValuesInput): HelmValues {
   const injection = injectionValues(input);
   return {
     profile: "remote",
+    ...revisionValues(input),
     global: { ...injection.global, ...imageGlobals(input.images) },
     istiodRemote: injection.istiodRemote,
   };

@@ -32,11 +32,12 @@ import {
   secretName,
   withoutTrailingSlash,
 } from "./fields";
-import { networksOf, type Deferrable, type MeshConfig, type RemoteCluster } from "./model";
+import { networksOf, type ControlPlaneRevision, type Deferrable, type MeshConfig, type RemoteCluster } from "./model";
 import { formatPath, type Problem } from "./problems";
 import { editDistance } from "./editDistance";
 import { validateIstioValues, type IstioValues } from "./values";
 import { clusterVersionProblems } from "./versions";
+import { revisionOfVersion, revisionProblems, stableRevisionOf } from "./revisions";
 
 /** A cluster entry as parsed, defaults applied. */
 export interface ExternalClusterEntry {
@@ -63,6 +64,14 @@ export interface MeshDocument<S extends Deferrable = string> {
     hub?: S;
     imagePullSecrets: string[];
     values: IstioValues;
+    /** The stable external istiod's revision; unset: the unrevisioned install (`default`). */
+    revision?: string;
+    /** A second external istiod of a newer release, revision `<version with dashes>` (docs/canary.md). */
+    canary?: { version: string; hostname?: S; tls?: { secretName: S } };
+    /** The revision default-labelled namespaces, the gateways and config validation use; unset: the stable one. */
+    defaultRevision?: string;
+    /** Revision tags: tag name -> revision name. */
+    revisionTags: Record<string, string>;
   };
   mesh: { id: string; controlPlaneNamespace: string };
   clusters: { external: ExternalClusterEntry; config: RemoteClusterEntry<S>; remotes: RemoteClusterEntry<S>[] };
@@ -192,6 +201,16 @@ export function documentSchemas<S extends Deferrable = string>(keys: SurfaceKeys
       hub: rule("hub").optional(),
       imagePullSecrets: imagePullSecretNames,
       values: istioValuesSchema.prefault({}),
+      revision: z.string().optional(),
+      canary: z
+        .strictObject({
+          version: istioVersion,
+          hostname: rule("hostname").optional(),
+          tls: z.strictObject({ secretName: rule("secretName") }).optional(),
+        })
+        .optional(),
+      defaultRevision: z.string().optional(),
+      revisionTags: z.record(z.string(), z.string()).default({}),
       ...keys.istio,
     }),
     mesh: z
@@ -426,6 +445,18 @@ function crossFieldProblems<S extends Deferrable>(doc: Partial<MeshDocument<S>>,
   if (doc.istio) {
     const pinned = remotes.flatMap((r) => (r.istioVersion ? [{ path: `${r.path}.istioVersion`, version: r.istioVersion }] : []));
     problems.push(...clusterVersionProblems(doc.istio.version, pinned));
+    problems.push(...revisionProblems(doc.istio));
+    // The gateways follow the default revision: once that is the canary, a pinned cluster's must suit it too.
+    const canary = doc.istio.canary;
+    if (canary && doc.istio.defaultRevision === revisionOfVersion(canary.version)) {
+      const known = new Set(problems.map((p) => p.path));
+      problems.push(
+        ...clusterVersionProblems(canary.version, pinned, "istio.canary.version")
+          .filter((p) => !known.has(p.path))
+          .map((p) => ({ ...p, message: `${p.message} (the canary is istio.defaultRevision, which the gateways follow)` })),
+      );
+    }
+    if (doc.exposure) canaryExposureProblems(canary, doc.exposure, add);
     problems.push(...istioValuesCheck(doc.istio, remotes).problems);
     const credentials = surface.registryCredentials?.(raw);
     if (credentials?.given && doc.istio.imagePullSecrets.length === 0) {
@@ -439,10 +470,11 @@ function crossFieldProblems<S extends Deferrable>(doc: Partial<MeshDocument<S>>,
   return problems;
 }
 
-/** `istio.values` against the chart versions its places go into: the control plane's, and each remote's for the gateways. */
-function istioValuesCheck(istio: Pick<MeshDocument<Deferrable>["istio"], "version" | "values">, remotes: readonly Pick<ClusterEntry, "istioVersion">[]) {
+/** `istio.values` against the chart versions its places go into: the control plane's (and the canary's), and each remote's for the gateways. */
+function istioValuesCheck(istio: Pick<MeshDocument<Deferrable>["istio"], "version" | "values" | "canary">, remotes: readonly Pick<ClusterEntry, "istioVersion">[]) {
   return validateIstioValues(istio.values, {
     controlPlane: istio.version,
+    ...(istio.canary ? { canary: istio.canary.version } : {}),
     gateways: remotes.length > 0 ? remotes.map((r) => r.istioVersion ?? istio.version) : [istio.version],
   });
 }
@@ -468,6 +500,21 @@ export function clusterProblems(clusters: readonly Pick<ClusterEntry, "path" | "
       if (byServer) add(`${c.path}.apiServer`, `"${c.apiServer}" is already the API server of ${byServer}`);
       else seenServer.set(serverKey(c.apiServer), c.path);
     }
+  }
+}
+
+/** The canary's own address: a DNS name and certificate in hostname mode, the Service name by SNI in loadBalancer mode. */
+function canaryExposureProblems<S extends Deferrable>(canary: MeshDocument<S>["istio"]["canary"], exposure: MeshDocument<S>["exposure"], add: Add): void {
+  if (!canary) return;
+  if (exposure.mode === ExposureMode.Hostname) {
+    if (canary.hostname === undefined) {
+      add("istio.canary.hostname", "is required in hostname mode: the canary's own DNS name, pointed at the controlPlaneLoadBalancer output (docs/canary.md: Before you start)");
+    } else if (typeof canary.hostname === "string" && canary.hostname === exposure.hostname) {
+      add("istio.canary.hostname", `"${canary.hostname}" is exposure.hostname, the stable revision's; the canary needs a DNS name of its own`);
+    }
+  } else {
+    if (canary.hostname !== undefined) add("istio.canary.hostname", 'is only allowed in hostname mode (in mode "loadBalancer" remotes reach the canary as istiod-<revision>.<namespace>.svc on the load balancer\'s IP)');
+    if (canary.tls !== undefined) add("istio.canary.tls", "is only allowed in hostname mode");
   }
 }
 
@@ -536,5 +583,31 @@ function normalise<S extends Deferrable>(doc: MeshDocument<S>): MeshConfig<S> {
       ...doc.istio.values,
       notes: istioValuesCheck(doc.istio, [doc.clusters.config, ...doc.clusters.remotes]).notes,
     },
+    ...revisionsOf(doc, repository),
   };
+}
+
+/** The running external istiods (the stable one first), the default revision and the tags. */
+function revisionsOf<S extends Deferrable>(doc: MeshDocument<S>, repository: S): Pick<MeshConfig<S>, "revisions" | "defaultRevision" | "revisionTags"> {
+  const { exposure, istio } = doc;
+  const stable = stableRevisionOf(istio);
+  const hostnameMode = exposure.mode === ExposureMode.Hostname && exposure.hostname !== undefined && exposure.tls !== undefined;
+  const revisions: ControlPlaneRevision<S>[] = [
+    {
+      name: stable,
+      role: "stable",
+      chart: { version: istio.version, repository },
+      ...(hostnameMode ? { hostname: { name: exposure.hostname!, tlsSecretName: exposure.tls!.secretName } } : {}),
+    },
+  ];
+  if (istio.canary) {
+    const { version, hostname, tls } = istio.canary;
+    revisions.push({
+      name: revisionOfVersion(version),
+      role: "canary",
+      chart: { version, repository },
+      ...(hostnameMode && hostname !== undefined ? { hostname: { name: hostname, tlsSecretName: tls?.secretName ?? exposure.tls!.secretName } } : {}),
+    });
+  }
+  return { revisions, defaultRevision: istio.defaultRevision ?? stable, revisionTags: istio.revisionTags };
 }

@@ -78,6 +78,20 @@ export interface ReleaseValues extends IstioValues {
   notes: string[];
 }
 
+/**
+ * One external istiod (issue 24, docs/canary.md): the stable revision (`istio.version`, `istio.revision`) or the
+ * canary (`istio.canary`). Its resources are named after it, so a canary that becomes the stable revision keeps them.
+ */
+export interface ControlPlaneRevision<S extends Deferrable = string> {
+  /** `default` for the unrevisioned install, else the revision (`1-30-3`). */
+  name: string;
+  role: "stable" | "canary";
+  /** Its charts: the external istiod, and its releases in every remote. */
+  chart: ChartSource<S>;
+  /** hostname mode: the DNS name its proxies and webhooks use, and the TLS Secret of that name. */
+  hostname?: { name: S; tlsSecretName: S };
+}
+
 export interface MeshConfig<S extends Deferrable = string> {
   /**
    * The control plane's charts (`istio.version`): the external cluster's releases, the external istiod, and what the
@@ -103,6 +117,32 @@ export interface MeshConfig<S extends Deferrable = string> {
   remoteSecretRotation: S;
   images: ImageSource;
   values: ReleaseValues;
+  /** The running external istiods, the stable one first. */
+  revisions: ControlPlaneRevision<S>[];
+  /** The revision that injects default-labelled namespaces and the gateways, and validates config. */
+  defaultRevision: string;
+  /** Revision tags: tag -> revision. */
+  revisionTags: Record<string, string>;
+}
+
+/** The stable revision: what `istio.version` runs. */
+export function stableRevision<S extends Deferrable>(cfg: Pick<MeshConfig<S>, "revisions">): ControlPlaneRevision<S> {
+  return cfg.revisions[0]!;
+}
+
+/** The canary, when one runs. */
+export function canaryRevision<S extends Deferrable>(cfg: Pick<MeshConfig<S>, "revisions">): ControlPlaneRevision<S> | undefined {
+  return cfg.revisions.find((r) => r.role === "canary");
+}
+
+/**
+ * The chart of a cluster's `base` (Istio's CRDs): its own version, but never behind a canary's. Istio upgrades the
+ * CRDs first, and both revisions read the one set of CRDs a cluster has ("Upgrade the Istio base chart [...]
+ * cluster-wide resources" before the control plane: https://istio.io/latest/docs/setup/upgrade/helm/).
+ */
+export function crdChart<S extends Deferrable>(cfg: Pick<MeshConfig<S>, "revisions">, own: ChartSource<S>): ChartSource<S> {
+  const canary = canaryRevision(cfg);
+  return canary ? { ...own, version: canary.chart.version } : own;
 }
 
 /** Every remote cluster, the config cluster first. */

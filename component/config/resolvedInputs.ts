@@ -33,6 +33,10 @@ export function meshInputs(args: Record<string, unknown>): InputAt[] {
   const istio = copy(args, "istio");
   if (istio) at(istio, "chartRepository", "istio.chartRepository", "chartRepository");
   if (istio) at(istio, "hub", "istio.hub", "hub");
+  const canary = istio && copy(istio, "canary");
+  if (canary) at(canary, "hostname", "istio.canary.hostname", "hostname");
+  const canaryTls = canary && copy(canary, "tls");
+  if (canaryTls) at(canaryTls, "secretName", "istio.canary.tls.secretName", "secretName");
   const clusters = copy(args, "clusters");
   const config = clusters && copy(clusters, "config");
   if (config) at(config, "apiServer", "clusters.config.apiServer", "apiServer");

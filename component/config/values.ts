@@ -163,6 +163,8 @@ function closest(key: string, known: readonly string[]): string | undefined {
 export interface ValuesVersions {
   /** `istio.version`: the external istiod and the control plane gateway. */
   controlPlane: string;
+  /** `istio.canary.version`: the canary's external istiod takes `istio.values.controlPlane` too. */
+  canary?: string;
   /** Each version the mesh gateways run at (the remote clusters' chart versions). */
   gateways: readonly string[];
 }
@@ -238,7 +240,7 @@ export function validateIstioValues(values: Partial<IstioValues>, versions: Valu
   const problems: Problem[] = [];
   const notes = new Set<string>();
   const places: [ValuesKey, readonly string[]][] = [
-    ["controlPlane", [versions.controlPlane]],
+    ["controlPlane", versions.canary !== undefined ? [versions.controlPlane, versions.canary] : [versions.controlPlane]],
     ["gateways", versions.gateways],
     ["controlPlaneGateway", [versions.controlPlane]],
   ];

@@ -111,8 +111,10 @@ export interface ClusterVersion {
  * Remote clusters pinned at a version Istio does not support with the control plane's: newer than it, or more
  * than one minor version behind. Versions that do not parse are left to the schema, which reports them.
  * @param controlPlane `istio.version`
+ * @param controlPlaneKey where `controlPlane` comes from, for the message: `istio.version`, or `istio.canary.version`
+ *   once the canary is the default revision the gateways follow
  */
-export function clusterVersionProblems(controlPlane: string, clusters: readonly ClusterVersion[]): Problem[] {
+export function clusterVersionProblems(controlPlane: string, clusters: readonly ClusterVersion[], controlPlaneKey = "istio.version"): Problem[] {
   const cp = parseIstioVersion(controlPlane);
   if (!cp) return [];
   const problems: Problem[] = [];
@@ -126,7 +128,7 @@ export function clusterVersionProblems(controlPlane: string, clusters: readonly 
         : `set it to ${cp.major}.${cp.minor - MAX_MINOR_SKEW} or newer (docs/upgrades.md)`;
     problems.push({
       path: c.path,
-      message: `"${c.version}" is ${skewText(violation)} istio.version "${controlPlane}" (the control plane); ${skewRuleText(violation)}: ${fix}`,
+      message: `"${c.version}" is ${skewText(violation)} ${controlPlaneKey} "${controlPlane}" (the control plane); ${skewRuleText(violation)}: ${fix}`,
     });
   }
   return problems;
