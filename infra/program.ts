@@ -15,6 +15,7 @@ import {
   DEPLOYED_CONFIG_OUTPUT,
   deployedConfigOf,
   immutableKeyProblems,
+  revisionChangeProblems,
   stackKindProblems,
   versionJumpProblems,
   type DeployedConfig,
@@ -75,7 +76,7 @@ async function controlPlaneProgram(cfg: StackMeshConfig): Promise<MeshStackOutpu
       ? kindChanged
       : previous.kind === "unrecorded"
         ? inferredProblems(previous.inferred, cfg)
-        : [...immutableKeyProblems(deployed, cfg), ...versionJumpProblems(deployed, cfg)];
+        : [...immutableKeyProblems(deployed, cfg), ...versionJumpProblems(deployed, cfg), ...revisionChangeProblems(deployed, cfg)];
   if (refused.length > 0) throw new ConfigError(formatProblems(cfg.source, refused));
   if (previous.kind === "unrecorded") void pulumi.log.warn(unrecordedWarning(cfg.source, previous.inferred));
 

@@ -457,6 +457,15 @@ function crossFieldProblems<S extends Deferrable>(doc: Partial<MeshDocument<S>>,
       );
     }
     if (doc.exposure) canaryExposureProblems(canary, doc.exposure, add);
+    // loadBalancer mode reaches the unrevisioned istiod's webhooks only through Service `istiod`, whose SNI the
+    // gateway routes to the default revision once that is another (`externalIstiodRouting.ts`).
+    if (doc.exposure?.mode === ExposureMode.LoadBalancer && doc.istio.defaultRevision !== undefined && doc.istio.defaultRevision !== stableRevisionOf(doc.istio)) {
+      for (const [tag, target] of Object.entries(doc.istio.revisionTags)) {
+        if (target === stableRevisionOf(doc.istio) && target === "default") {
+          add(`istio.revisionTags.${tag}`, `cannot name the unrevisioned istiod once istio.defaultRevision is another revision in loadBalancer mode: its webhooks reach istiod through Service istiod, which then routes to the default revision; move the tag to "${doc.istio.defaultRevision}"`);
+        }
+      }
+    }
     problems.push(...istioValuesCheck(doc.istio, remotes).problems);
     const credentials = surface.registryCredentials?.(raw);
     if (credentials?.given && doc.istio.imagePullSecrets.length === 0) {

@@ -21,7 +21,8 @@
 import { z } from "zod";
 import { serverKey } from "../../component/config/document";
 import type { DeployedVersions } from "../../component/deployedState";
-import type { MeshConfig, RemoteCluster } from "../../component/config/model";
+import { canaryRevision, stableRevision, type MeshConfig, type RemoteCluster } from "../../component/config/model";
+import { DEFAULT_REVISION } from "../../component/config/revisions";
 import { formatPath, type Problem } from "../../component/config/problems";
 import { controlPlaneUpgradeProblems, versionChangeProblems } from "../../component/config/versions";
 
@@ -40,6 +41,13 @@ const deployedConfigSchema = z.object({
   /** Each remote's `istioVersion`: the lowest its own releases reported; absent when it has none in this stack. */
   config: z.object({ name: z.string(), apiServer: z.string(), istioVersion: z.string().optional() }),
   remotes: z.array(z.object({ name: z.string(), apiServer: z.string(), istioVersion: z.string().optional() })),
+  /** The stable external istiod's revision (issue 24); absent: the unrevisioned one, `default`. */
+  revision: z.string().optional(),
+  /** The canary, once any of its releases exists: its revision, the lowest version they reported, its DNS name. */
+  canary: z.object({ revision: z.string(), version: z.string(), hostname: z.string().optional() }).optional(),
+  /** The default revision; absent: the stable one. */
+  defaultRevision: z.string().optional(),
+  revisionTags: z.record(z.string(), z.string()).optional(),
 });
 
 export type DeployedConfig = z.output<typeof deployedConfigSchema>;
@@ -68,7 +76,81 @@ export function deployedConfigOf(cfg: MeshConfig & { kind: "mesh" | "operator" }
     external: { name: cfg.external.name },
     config: record(cfg.configCluster),
     remotes: cfg.remotes.filter((r) => deployed.clusters[r.name] !== undefined).map(record),
+    ...revisionRecord(cfg, deployed),
   };
+}
+
+/** The revisions as deployed: only a canary some release of which exists is recorded (a skipped create is not). */
+function revisionRecord(cfg: MeshConfig, deployed: DeployedVersions): Pick<DeployedConfig, "revision" | "canary" | "defaultRevision" | "revisionTags"> {
+  const stable = stableRevision(cfg);
+  const canary = canaryRevision(cfg);
+  return {
+    ...(stable.name !== DEFAULT_REVISION ? { revision: stable.name } : {}),
+    ...(canary && deployed.canary !== undefined
+      ? { canary: { revision: canary.name, version: deployed.canary, ...(canary.hostname ? { hostname: canary.hostname.name } : {}) } }
+      : {}),
+    ...(cfg.defaultRevision !== stable.name ? { defaultRevision: cfg.defaultRevision } : {}),
+    ...(Object.keys(cfg.revisionTags).length > 0 ? { revisionTags: { ...cfg.revisionTags } } : {}),
+  };
+}
+
+const CANARY_REMOVAL_DOC = "docs/canary.md: Removing the old revision";
+
+/**
+ * Revision changes a deployed mesh cannot take in one `pulumi up` (issue 24): removing a revision that the deployed
+ * stack still injects with (its default revision, or a tag's target) would leave those namespaces' new pods without
+ * a sidecar the moment it is gone; and the stable revision can only become the deployed canary, with that canary's
+ * version and DNS name (its proxies already dial that name).
+ */
+export function revisionChangeProblems(previous: DeployedConfig | undefined, cfg: MeshConfig): Problem[] {
+  if (!previous) return [];
+  const problems: Problem[] = [];
+  const deployedStable = previous.revision ?? DEFAULT_REVISION;
+  const deployedDefault = previous.defaultRevision ?? deployedStable;
+  const running = new Set(cfg.revisions.map((r) => r.name));
+  const deployed = [
+    { name: deployedStable, path: "istio.version", what: "the deployed stable revision" },
+    ...(previous.canary ? [{ name: previous.canary.revision, path: "istio.canary", what: "the deployed canary" }] : []),
+  ];
+  for (const removed of deployed.filter((r) => !running.has(r.name))) {
+    const users = [
+      ...(deployedDefault === removed.name ? ["istio.defaultRevision (namespaces labelled istio-injection=enabled, every gateway, config validation)"] : []),
+      ...Object.entries(previous.revisionTags ?? {})
+        .filter(([, target]) => target === removed.name)
+        .map(([tag]) => `the tag ${tag} (namespaces labelled istio.io/rev=${tag})`),
+    ];
+    if (users.length === 0) continue;
+    problems.push({
+      path: removed.path,
+      message:
+        `removes the revision "${removed.name}" (${removed.what}), which the deployed stack still injects with through ${users.join(" and ")}: ` +
+        `new pods there would start without a sidecar. Point those at another revision and pulumi up first, restart the workloads, then remove it (${CANARY_REMOVAL_DOC})`,
+    });
+  }
+  const stable = stableRevision(cfg);
+  if (stable.name !== deployedStable && !(previous.canary && stable.name === previous.canary.revision)) {
+    problems.push({
+      path: "istio.revision",
+      message:
+        `makes "${stable.name}" the stable revision, but the deployed stable revision is "${deployedStable}"` +
+        `${previous.canary ? ` and the deployed canary "${previous.canary.revision}"` : " and no canary is deployed"}; ` +
+        `the stable revision changes only to the deployed canary, once it is the default revision (${CANARY_REMOVAL_DOC})`,
+    });
+  } else if (previous.canary && stable.name === previous.canary.revision && stable.name !== deployedStable) {
+    if (stable.chart.version !== previous.canary.version) {
+      problems.push({
+        path: "istio.version",
+        message: `is "${stable.chart.version}", but the canary "${stable.name}" that becomes the stable revision runs ${previous.canary.version}: set istio.version to "${previous.canary.version}" (${CANARY_REMOVAL_DOC})`,
+      });
+    }
+    if (previous.canary.hostname !== undefined && stable.hostname && stable.hostname.name !== previous.canary.hostname) {
+      problems.push({
+        path: "exposure.hostname",
+        message: `is "${stable.hostname.name}", but the canary "${stable.name}" that becomes the stable revision is reached as "${previous.canary.hostname}", which its proxies dial: set exposure.hostname to it (${CANARY_REMOVAL_DOC})`,
+      });
+    }
+  }
+  return problems;
 }
 
 /** The record as read back: none, a whole mesh's or operator's, an admin stack's, or one that cannot be read. */
