@@ -109,7 +109,7 @@ export interface IstioRelease {
 
 /** The canary external istiod (docs/canary.md). */
 export interface CanaryRelease {
-  /** Its Istio release, newer than `istio.version` and at most two minor versions ahead. */
+  /** Its Istio release: newer than `istio.version`, at most one minor version ahead (docs/canary.md). */
   version: string;
   /**
    * Its own DNS name (hostname mode only, required there), pointed at `controlPlaneLoadBalancer` like the stable

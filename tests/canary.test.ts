@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { topologyConfig, type TopologySpec } from "../render/topology";
 import type { Rendered, RenderedResource } from "../render/model";
+import { knownIssueWarnings } from "../component/config/knownIssues";
 import { at, expectRendered, ofType, RELEASE, renderConfig, valuesOf, waitsFor } from "./support/render";
 
 const NS = "external-istiod";
@@ -335,4 +336,21 @@ test("the record: a tag still pointing at the canary stops its removal; the stab
   const fresh = await render(stack(SPEC, { version: "1.28.10", revision: "1-28-10" }));
   assert.equal(maybeRelease(fresh, "external", "istiod"), undefined, "no unrevisioned external istiod");
   assert.ok(maybeRelease(fresh, "config", "istiod"), "the config cluster's unrevisioned release (the account, the shared mesh config)");
+});
+
+test("the known-bad releases are named for the canary's version too (istio/istio#61043, with its own Deployment to restart)", () => {
+  const cfg = (canary: string) => ({
+    chart: { version: "1.29.6" },
+    remotes: [{}],
+    namespace: NS,
+    external: { context: "kind-cp" },
+    revisions: [
+      { name: "default", role: "stable", chart: { version: "1.29.6" } },
+      { name: canary.replaceAll(".", "-"), role: "canary", chart: { version: canary } },
+    ],
+  });
+  const warnings = knownIssueWarnings(cfg("1.30.3"));
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /^istio\.canary\.version: "1\.30\.3": .*istio\/istio#61043.*rollout restart deployment\/istiod-1-30-3/);
+  assert.deepEqual(knownIssueWarnings(cfg("1.30.4")), []);
 });

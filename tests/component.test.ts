@@ -84,6 +84,8 @@ function constructAsThePluginHost(stack: string, wire: Record<string, unknown>):
         controlPlaneLoadBalancer: state.controlPlaneLoadBalancer,
         remotes: state.remotes,
         helloworldUrl: state.helloworldUrl,
+        revisions: state.revisions,
+        revisionTags: state.revisionTags,
       };
     },
   });
@@ -98,13 +100,31 @@ function meshPart(rendered: Rendered): { resources: Rendered["resources"]; outpu
 const SHIPPED_DEV = readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
 const EVERY_KIND = stringify({ config: everyResourceKindConfig() });
 
+/** A canary promoted beside the stable revision, with a tag and its own TLS Secret (issue 24). */
+function canaryConfig(): Record<string, unknown> {
+  const config = everyResourceKindConfig();
+  const istio = config["istio-mesh:istio"] as Record<string, unknown>;
+  config["istio-mesh:istio"] = {
+    ...istio,
+    canary: { version: "1.29.6", hostname: "istiod-1-29-6.mesh.example.com", tls: { secretName: "istiod-1-29-6-tls" } },
+    defaultRevision: "1-29-6",
+    revisionTags: { "prod-stable": "1-29-6" },
+  };
+  return config;
+}
+const CANARY = stringify({ config: canaryConfig() });
+
 for (const [name, text] of [
   ["dev", SHIPPED_DEV],
   ["every kind of resource (hostname, TLS Secret from secrets, kubeconfig content, samples, further remotes)", EVERY_KIND],
+  ["a promoted canary with a tag", CANARY],
 ] as const) {
   test(`constructed by the plugin host from another language's arguments: the program's resources and outputs (${name})`, async () => {
     const stack = name === "dev" ? "dev" : "full";
-    const program = name === "dev" ? expectRendered(await renderText(text, "dev")) : expectRendered(await renderConfig(everyResourceKindConfig(), "full"));
+    const program =
+      name === "dev"
+        ? expectRendered(await renderText(text, "dev"))
+        : expectRendered(await renderConfig(name === "a promoted canary with a tag" ? canaryConfig() : everyResourceKindConfig(), "full"));
     const host = toRendered(await constructAsThePluginHost(stack, wireArgs(text)));
     const expected = meshPart(program.rendered);
     assert.ok(expected.resources.length > 30);

@@ -153,13 +153,17 @@ test("modes are enums; credentials and the values other resources give are Input
   assert.deepEqual(values("EastWestGatewayMode"), ["auto", "enabled", "disabled"]);
   assert.deepEqual(values("RemoteClusterRole"), ["config", "remote"]);
   assert.deepEqual(values("IstioSystemNamespace"), ["create", "existing"]);
+  assert.deepEqual(values("RevisionRole"), ["stable", "canary"]);
   const inputs = Object.entries(t)
     .flatMap(([token, type]) => Object.entries(type.properties ?? {}).map(([k, p]) => [`${token.slice("istio-mesh:index:".length)}.${k}`, p] as const))
     .filter(([, p]) => p.plain !== true)
     .map(([k]) => k)
     // Outputs, and what a mesh admin's workloads take from a control plane deployed elsewhere.
-    .filter((k) => !/^(RemoteClusterInfo|ServedRemoteCluster|WorkloadClusterInfo|ServedClusterRecord|ControlPlaneReference)\./.test(k));
+    .filter((k) => !/^(RemoteClusterInfo|ServedRemoteCluster|WorkloadClusterInfo|ServedClusterRecord|ControlPlaneReference|ControlPlaneRevisionInfo)\./.test(k));
   assert.deepEqual(inputs.sort(), [
+    // The canary's DNS name and its certificate's Secret, like the stable hostname's (issue 24).
+    "CanaryRelease.hostname",
+    "CanaryTls.secretName",
     "ControlPlaneRemoteCluster.apiServer",
     "ControlPlaneRemoteCluster.kubeconfig",
     "Exposure.hostname",

@@ -14,14 +14,26 @@ import { parseIstioVersion } from "./versions";
 
 export const ENDPOINTS_WIPED_ISSUE = "istio/istio#61043";
 
-/** The warnings for a mesh's control plane version, each naming the upstream issue, where it is fixed and what to do. */
-export function knownIssueWarnings(cfg: { chart: { version: string }; remotes: readonly unknown[]; namespace: string; external: { context: string } }): string[] {
-  const v = parseIstioVersion(cfg.chart.version);
-  if (!v || v.major !== 1 || v.minor !== 30 || v.patch > 3 || cfg.remotes.length === 0) return [];
-  return [
-    `istio.version: "${cfg.chart.version}": istiod 1.30.0 to 1.30.3 loses a further remote's endpoints until it restarts when that remote's secret is updated ` +
-      `(remoteSecretRotation, a rotated token, or a changed apiServer): ${ENDPOINTS_WIPED_ISSUE}. The fix (istio/istio#61044) is on release-1.30 after 1.30.3, ` +
-      `so in the next 1.30 patch, and in 1.31.0: upgrade to it. Until then, after such a change restart the external istiod ` +
-      `(kubectl --context ${cfg.external.context} -n ${cfg.namespace} rollout restart deployment/istiod) (docs/rotation.md)`,
-  ];
+/** The warnings for a mesh's control plane versions (the stable one and a canary), each naming the upstream issue, where it is fixed and what to do. */
+export function knownIssueWarnings(cfg: {
+  chart: { version: string };
+  remotes: readonly unknown[];
+  namespace: string;
+  external: { context: string };
+  revisions?: readonly { name: string; role: string; chart: { version: string } }[];
+}): string[] {
+  if (cfg.remotes.length === 0) return [];
+  const revisions = cfg.revisions ?? [{ name: "default", role: "stable", chart: cfg.chart }];
+  return revisions.flatMap((r) => {
+    const v = parseIstioVersion(r.chart.version);
+    if (!v || v.major !== 1 || v.minor !== 30 || v.patch > 3) return [];
+    const key = r.role === "canary" ? "istio.canary.version" : "istio.version";
+    const deployment = r.name === "default" ? "istiod" : `istiod-${r.name}`;
+    return [
+      `${key}: "${r.chart.version}": istiod 1.30.0 to 1.30.3 loses a further remote's endpoints until it restarts when that remote's secret is updated ` +
+        `(remoteSecretRotation, a rotated token, or a changed apiServer): ${ENDPOINTS_WIPED_ISSUE}. The fix (istio/istio#61044) is on release-1.30 after 1.30.3, ` +
+        `so in the next 1.30 patch, and in 1.31.0: upgrade to it. Until then, after such a change restart the external istiod ` +
+        `(kubectl --context ${cfg.external.context} -n ${cfg.namespace} rollout restart deployment/${deployment}) (docs/rotation.md)`,
+    ];
+  });
 }
