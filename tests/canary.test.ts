@@ -116,6 +116,12 @@ test("hostname mode, stable 1.28.10 and canary 1.29.6: a second external istiod 
   assert.equal(outputs.revisions["1-29-6"]!.address, CANARY_HOST);
   assert.equal(outputs.revisions.default!.isDefault, true);
   assert.deepEqual(outputs.revisionTags, { "prod-stable": "1-29-6" });
+  // The record the next run checks against: the canary with the version its releases report, its DNS name, the tags.
+  const deployedConfig = (r.outputs as { deployedConfig: Record<string, unknown> }).deployedConfig;
+  assert.deepEqual(deployedConfig.canary, { revision: "1-29-6", version: "1.29.6", hostname: CANARY_HOST });
+  assert.deepEqual(deployedConfig.revisionTags, { "prod-stable": "1-29-6" });
+  assert.equal(deployedConfig.revision, undefined, "the stable revision is the unrevisioned one");
+  assert.equal(deployedConfig.istioVersion, "1.28.10", "the stable version, not lowered or raised by the canary's releases");
 });
 
 test("revision tags: one webhook configuration per remote, selecting istio.io/rev=<tag> and calling the tag's revision", async () => {
@@ -353,4 +359,14 @@ test("the known-bad releases are named for the canary's version too (istio/istio
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!, /^istio\.canary\.version: "1\.30\.3": .*istio\/istio#61043.*rollout restart deployment\/istiod-1-30-3/);
   assert.deepEqual(knownIssueWarnings(cfg("1.30.4")), []);
+});
+
+test("the record: a canary is promoted only once it runs (the default webhooks fail closed); a new stack may start promoted", async () => {
+  const stableOnly = record({});
+  assert.match(
+    await problems(stack(SPEC, { ...B, defaultRevision: "1-29-6" }), stableOnly),
+    /istio\.defaultRevision: is "1-29-6", a revision the deployed stack does not run yet: .*docs\/canary\.md: Promote the canary/,
+  );
+  await render(stack(SPEC, { ...B, defaultRevision: "1-29-6" }), record({ canary: { revision: "1-29-6", version: "1.29.6", hostname: CANARY_HOST } }));
+  await render(stack(SPEC, { ...B, defaultRevision: "1-29-6" }));
 });

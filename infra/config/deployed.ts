@@ -127,6 +127,18 @@ export function revisionChangeProblems(previous: DeployedConfig | undefined, cfg
         `new pods there would start without a sidecar. Point those at another revision and pulumi up first, restart the workloads, then remove it (${CANARY_REMOVAL_DOC})`,
     });
   }
+  // The default webhooks of every remote fail closed: they may call only a revision that is already serving.
+  // (A new stable revision is the default implicitly; the rule below says which one it may be.)
+  const deployedNames = new Set(deployed.map((r) => r.name));
+  const implicit = cfg.defaultRevision === stableRevision(cfg).name && stableRevision(cfg).name !== deployedStable;
+  if (cfg.defaultRevision !== deployedDefault && !deployedNames.has(cfg.defaultRevision) && !implicit) {
+    problems.push({
+      path: "istio.defaultRevision",
+      message:
+        `is "${cfg.defaultRevision}", a revision the deployed stack does not run yet: the default webhooks would call it before it serves. ` +
+        `Start it with one pulumi up (and npm run verify), then make it the default with the next (docs/canary.md: Promote the canary)`,
+    });
+  }
   const stable = stableRevision(cfg);
   if (stable.name !== deployedStable && !(previous.canary && stable.name === previous.canary.revision)) {
     problems.push({
