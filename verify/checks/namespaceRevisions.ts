@@ -45,7 +45,7 @@ export function namespaceRevision(labels: Readonly<Record<string, string>>, revi
   if (injection !== undefined || rev === undefined) return { injected: false };
   if (rev === DEFAULT_REVISION) return { injected: true, revision: revisions.defaultRevision, via: `${REVISION_LABEL}=${rev}` };
   const tag = revisions.tags.find((t) => t.tag === rev);
-  if (tag !== undefined) return { injected: true, revision: tag.revision, via: `${REVISION_LABEL}=${rev}, tag` };
+  if (tag !== undefined) return { injected: true, revision: tag.revision, via: `${REVISION_LABEL}=${rev}, a revision tag` };
   const revision = revisions.all.find((r) => r.name === rev);
   if (revision !== undefined) return { injected: true, revision, via: `${REVISION_LABEL}=${rev}` };
   return { injected: true, revision: undefined, label: rev };
@@ -80,7 +80,7 @@ function judgeNamespace(ns: NamespaceState, selected: Extract<NamespaceRevision,
   });
   const known = proxies.flatMap((p) => (p.version !== undefined ? [p.version] : []));
   const found =
-    `${ns.name}: ${revision.name} ${revision.version} (${via}${note ? `; ${note}` : ""}), ` +
+    `${ns.name}: revision ${revision.name} (${via}${note ? `; ${note}` : ""}), ` +
     (proxies.length === 0 ? "no injected pods" : `proxies ${known.length > 0 ? versionsText(known) : "of unknown version"}`);
   // Pods by the version they run, when it is not their revision's.
   const stale = new Map<string, V1Pod[]>();
