@@ -41,7 +41,7 @@ export function revisionsOf(cfg: StackMeshConfig, outputs: MeshOutputs | Operato
     return { declared: false, all: [only], defaultRevision: only, tags: [] };
   }
   const all = Object.entries(outputs.revisions)
-    .map(([name, r]): Revision => ({ name, ...r }))
+    .map(([name, r]): Revision => ({ ...r, name }))
     .sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.name.localeCompare(b.name));
   const defaultRevision = all.find((r) => r.isDefault);
   if (defaultRevision === undefined) throw new Error("the revisions output has no default revision");
