@@ -17,7 +17,7 @@ import { matchOutputsToConfig, parseStackOutputs, type VerifyTarget } from "../.
 import { UsageError } from "../../verify/usageError";
 import { startFakeControlPlaneAddress } from "./fake/controlPlaneAddress";
 import type { FakeCluster } from "./fake/kubeApi";
-import { ADDR, CONTROL_PLANE_LB, NS } from "./fake/mesh";
+import { ADDR, CONTROL_PLANE_LB, ISTIO_VERSION, NS, OPERATOR_STACK_FILE, stackOutputs } from "./fake/mesh";
 import {
   appPod,
   CANARY,
@@ -217,6 +217,35 @@ for (const mode of ["hostname", "loadBalancer"] as const) {
     });
   });
 }
+
+describe("a mesh operator's stack", () => {
+  test("gets the revision checks from its own revisions outputs, without the mesh admins' parts", async () => {
+    const file = path.join(dir, "Pulumi.operator.yaml");
+    writeFileSync(file, OPERATOR_STACK_FILE.replace(`version: ${ISTIO_VERSION}`, "version: 1.29.6"));
+    const settings = loadStackSettings({ stack: "operator", configFile: file, projectDir: ROOT });
+    const { revisions, revisionTags } = revisionOutputs("hostname", HELLO_URL);
+    const outputs = { ...stackOutputs("operator", HELLO_URL), revisions, revisionTags };
+    const target = matchOutputsToConfig(settings, parseStackOutputs(JSON.stringify(outputs), "outputs.json"), "outputs.json");
+    const clusters = revisionClusters("hostname");
+    const checks = planChecks({ target, readers: memoryReaders(clusters, { reads: [] }), probeHelloworld: () => Promise.resolve([]) });
+    const names = labels(checks);
+    assert.deepEqual(
+      names.filter((n) => /revision|namespaces/.test(n)),
+      [
+        `external: revision default (stable, default): istiod pods ready in ${NS}, at 1.29.6`,
+        `external: revision ${CANARY_REV} (canary): istiod-${CANARY_REV} pods ready in ${NS}, at ${CANARY}`,
+        `cluster1: revision ${CANARY_REV} (canary): injection webhook ${canaryWebhook}`,
+        `cluster1: revision tag ${TAG} -> ${CANARY_REV}: webhook ${tagWebhook}`,
+        `cluster1: ${NAMESPACES}`,
+        `cluster2: revision ${CANARY_REV} (canary): injection webhook ${canaryWebhook}`,
+        `cluster2: revision tag ${TAG} -> ${CANARY_REV}: webhook ${tagWebhook}`,
+        `cluster2: ${NAMESPACES}`,
+      ],
+    );
+    assert.ok(!names.some((n) => /sample|hello/.test(n)));
+    assert.deepEqual(await failuresOf(checks), []);
+  });
+});
 
 describe("loadBalancer mode only", () => {
   test("a canary webhook without the CA bundle its istiod patches in, or on another port, fails", async () => {
