@@ -227,10 +227,10 @@ function remoteVersionCheck(input: ControlPlaneInput, remote: RemoteCluster, rea
   const controlPlane = cfg.chart.version;
   const webhooks = names.webhookConfigNames(cfg.namespace);
   // While a canary runs, `base` is at the newest revision and the default revision injects the gateways.
-  const revisions = input.revisions.declared ? { crds: newestVersion(input.revisions), proxiesFrom: input.revisions.defaultRevision.version } : {};
+  const byRevisions = input.revisions.declared ? { crds: newestVersion(input.revisions), proxiesFrom: input.revisions.defaultRevision.version } : {};
   return {
     cluster: remote.name,
-    name: isConfig ? `Istio version ${charts}, CRDs ${revisions.crds ?? controlPlane}` : `Istio version ${charts}`,
+    name: isConfig ? `Istio version ${charts}, CRDs ${byRevisions.crds ?? controlPlane}` : `Istio version ${charts}`,
     attempt: async () => {
       const [injector, pods, validators] = await Promise.all([
         reader.readMutatingWebhookConfiguration(webhooks.injection),
@@ -239,7 +239,7 @@ function remoteVersionCheck(input: ControlPlaneInput, remote: RemoteCluster, rea
       ]);
       return checkRemoteVersions(
         { injector, pods, ...(isConfig ? { crdsValidator: validators.find((v) => v.metadata?.name === names.DEFAULT_VALIDATOR) } : {}) },
-        { charts, controlPlane, namespace: cfg.namespace, gateways: gatewaysOf(input, remote).map((g) => g.name), ...revisions },
+        { charts, controlPlane, namespace: cfg.namespace, gateways: gatewaysOf(input, remote).map((g) => g.name), ...byRevisions },
       );
     },
   };

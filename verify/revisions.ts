@@ -36,7 +36,8 @@ const ROLE_ORDER = { stable: 0, canary: 1 } as const;
 
 /** @throws Error on outputs `parseStackOutputs` would have refused (no default revision, a tag naming none). */
 export function revisionsOf(cfg: StackMeshConfig, outputs: MeshOutputs | OperatorOutputs): Revisions {
-  if (outputs.revisions === undefined) {
+  // An undefined Output is printed as null (or left out).
+  if (outputs.revisions === undefined || outputs.revisions === null) {
     const only: Revision = { name: DEFAULT_REVISION, version: cfg.chart.version, role: "stable", isDefault: true, address: outputs.EXTERNAL_ISTIOD_ADDR };
     return { declared: false, all: [only], defaultRevision: only, tags: [] };
   }

@@ -45,14 +45,14 @@ const revisionFields = {
     .record(z.string().min(1), revisionOutputsSchema)
     .refine((r) => Object.values(r).filter((x) => x.isDefault).length === 1, "exactly one revision must have isDefault true")
     .refine((r) => Object.values(r).filter((x) => x.role === "stable").length === 1, 'exactly one revision must have role "stable"')
-    .optional(),
-  revisionTags: z.record(z.string().min(1), z.string().min(1)).optional(),
+    .nullish(),
+  revisionTags: z.record(z.string().min(1), z.string().min(1)).nullish(),
 };
 
 /** Every tag names a revision of the same outputs. */
-function tagsNameRevisions(o: { revisions?: Record<string, unknown> | undefined; revisionTags?: Record<string, string> | undefined }, ctx: z.RefinementCtx): void {
+function tagsNameRevisions(o: { revisions?: Record<string, unknown> | null | undefined; revisionTags?: Record<string, string> | null | undefined }, ctx: z.RefinementCtx): void {
   for (const [tag, revision] of Object.entries(o.revisionTags ?? {})) {
-    if (o.revisions === undefined || !(revision in o.revisions)) {
+    if (!o.revisions || !(revision in o.revisions)) {
       ctx.addIssue({ code: "custom", path: ["revisionTags", tag], message: `names revision ${revision}, which revisions does not list` });
     }
   }

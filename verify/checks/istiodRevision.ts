@@ -24,7 +24,8 @@ export function checkIstiodRevision(pods: readonly V1Pod[], e: IstiodRevisionExp
   const selector = { namespace: e.namespace, labels: { app: ISTIOD_APP, [REVISION_LABEL]: e.revision } };
   const ready = checkPodsReady(pods, selector);
   if (!ready.ok) return fail(`Deployment ${e.namespace}/${e.deployment}: ${ready.reason}`);
-  const live = selectPods(pods, selector).filter((p) => p.metadata?.deletionTimestamp === undefined);
+  // As checkPodsReady counts them: not deleted, not finished.
+  const live = selectPods(pods, selector).filter((p) => p.metadata?.deletionTimestamp === undefined && p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");
   const results = live.map((pod): CheckResult => {
     const image = [...(pod.spec?.containers ?? [])].find((c) => c.name === ISTIOD_CONTAINER)?.image;
     const version = (image && imageVersion(image)) ?? pod.metadata?.labels?.[VERSION_LABEL];
