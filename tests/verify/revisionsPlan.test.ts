@@ -287,6 +287,25 @@ describe("outputs without revisions, and revisions that do not fit", () => {
     );
   });
 
+  test("the old revision removed (the stable is a named revision, no `default`): its own Deployment and webhook, the unrevisioned ones as its pointer", () => {
+    const p = plan("hostname", START, (o) => {
+      o.revisions = { [CANARY_REV]: { version: "1.29.6", role: "stable", isDefault: true, address: ADDR } };
+      o.revisionTags = {};
+    });
+    assert.deepEqual(
+      labels(p.checks).filter((n) => /: revision |injection webhook|pods ready in external-istiod/.test(n)),
+      [
+        `external: revision ${CANARY_REV} (stable, default): istiod-${CANARY_REV} pods ready in ${NS}, at 1.29.6`,
+        `cluster1: injection webhook istio-sidecar-injector-${NS}`,
+        `cluster1: revision ${CANARY_REV} (stable, default): injection webhook ${canaryWebhook}`,
+        `cluster1: ${NAMESPACES}`,
+        `cluster2: injection webhook istio-sidecar-injector-${NS}`,
+        `cluster2: revision ${CANARY_REV} (stable, default): injection webhook ${canaryWebhook}`,
+        `cluster2: ${NAMESPACES}`,
+      ],
+    );
+  });
+
   function refused(edit: (o: Outputs) => void): string {
     try {
       targetOf("hostname", START, edit);
