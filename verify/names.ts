@@ -50,3 +50,31 @@ export const DEFAULT_VALIDATOR = "istiod-default-validator";
 
 /** The istiod chart's injector: rev.namespace, rev.object, namespace and object webhooks. */
 export const INJECTION_WEBHOOK_COUNT = 4;
+
+// Revisions (issue 24, docs/canary.md). A revision is one external istiod; `default` is the unrevisioned install.
+
+/** Istio's name of the unrevisioned install: `REVISION=default`, label `istio.io/rev=default`. */
+export const DEFAULT_REVISION = "default";
+/** On istiod pods, on each revision's and tag's webhook configuration, and on namespaces a revision injects. */
+export const REVISION_LABEL = "istio.io/rev";
+/** A namespace labelled `istio-injection=enabled` is injected by the default revision, whatever its `istio.io/rev`. */
+export const INJECTION_LABEL = "istio-injection";
+
+/** Deployment (external cluster) and Service (loadBalancer mode, each remote) of a revision's istiod. */
+export const istiodName = (revision: string): string => (revision === DEFAULT_REVISION ? "istiod" : `istiod-${revision}`);
+
+/** A revision's injection webhook configuration in each remote; the unrevisioned one is the default pointer. */
+export const injectorConfigName = (ns: string, revision: string): string =>
+  revision === DEFAULT_REVISION ? webhookConfigNames(ns).injection : `istio-sidecar-injector-${revision}-${ns}`;
+
+/** A revision tag's webhook configuration in each remote (the chart appends the namespace outside istio-system). */
+export const revisionTagConfigName = (ns: string, tag: string): string => `istio-revision-tag-${tag}-${ns}`;
+
+/** loadBalancer mode: the name a revision's proxies and webhooks send as SNI to the load balancer's IP. */
+export const revisionServiceHost = (ns: string, revision: string): string => `${istiodName(revision)}.${ns}.svc`;
+
+/** loadBalancer mode: the VirtualService in the external cluster that routes a revision's SNI to its istiod. */
+export const revisionVirtualServiceName = (revision: string): string => `external-istiod-vs-${revision}`;
+
+/** The webhooks a revision's or tag's configuration has (the `namespace.` and `object.` ones are the unrevisioned chart's). */
+export const REVISION_WEBHOOKS = ["rev.namespace.sidecar-injector.istio.io", "rev.object.sidecar-injector.istio.io"] as const;

@@ -20,6 +20,8 @@ import { checkRemoteClusters, ISTIOD_MONITORING_PORT } from "./checks/remoteClus
 import { checkRemoteSecret } from "./checks/remoteSecrets";
 import { checkControlPlaneVersions, checkRemoteVersions } from "./checks/versions";
 import { checkInjectionWebhook, checkNoValidatingWebhooks, checkValidatingWebhooks, type WebhookTarget } from "./checks/webhooks";
+import { defaultPointerTarget, istiodRevisionChecks, namespaceRevisionsCheck, newestVersion, revisionWebhookChecks } from "./revisionPlan";
+import { revisionsOf, type Revisions } from "./revisions";
 import type { ClusterReader } from "./kube/clusterReader";
 import * as names from "./names";
 import { allOf, fail, pass } from "./result";
@@ -51,15 +53,16 @@ interface ControlPlaneInput {
   outputs: MeshOutputs | OperatorOutputs;
   readers: ReadonlyMap<string, ClusterReader>;
   probeHelloworld: HelloProbe;
+  /** From the outputs; an older deployment's single implicit revision when they list none (`declared` false). */
+  revisions: Revisions;
 }
 
 /** Whether the stack also deployed the mesh admins' part (ingress and egress gateways, samples): a whole mesh only. */
 const hasWorkloads = (input: ControlPlaneInput): boolean => input.config.kind === "mesh";
 
+/** The unrevisioned webhooks' target: the default revision (EXTERNAL_ISTIOD_ADDR without revisions). */
 function webhookTarget(input: ControlPlaneInput): WebhookTarget {
-  return input.config.exposure.mode === "hostname"
-    ? { mode: "hostname", address: input.outputs.EXTERNAL_ISTIOD_ADDR }
-    : { mode: "loadBalancer", namespace: input.config.namespace };
+  return defaultPointerTarget(input.config.exposure.mode, input.config.namespace, input.revisions, input.outputs.EXTERNAL_ISTIOD_ADDR);
 }
 
 /** The guide's "Set up a gateway in the external cluster" and "Set up the control plane" confirmations. */
@@ -85,6 +88,7 @@ function externalChecks(input: ControlPlaneInput): Check[] {
     };
   });
   const controlPlaneVersion = cfg.chart.version;
+  const { declared } = input.revisions;
   const versions: Check = {
     cluster,
     name: `Istio version ${controlPlaneVersion}`,
@@ -96,7 +100,8 @@ function externalChecks(input: ControlPlaneInput): Check[] {
         [
           workload(names.ISTIO_SYSTEM, names.ISTIOD_APP, names.ISTIOD_CONTAINER),
           workload(names.ISTIO_SYSTEM, names.CONTROL_PLANE_GATEWAY, names.PROXY_CONTAINER),
-          workload(cfg.namespace, names.ISTIOD_APP, names.ISTIOD_CONTAINER),
+          // With revisions, each external istiod is checked at its own revision's version (istiodRevisionChecks).
+          ...(declared ? [] : [workload(cfg.namespace, names.ISTIOD_APP, names.ISTIOD_CONTAINER)]),
         ],
         controlPlaneVersion,
       );
@@ -111,7 +116,7 @@ function externalChecks(input: ControlPlaneInput): Check[] {
       loadBalancer: true,
       ...(lb ? { recordedAddress: { output: "controlPlaneLoadBalancer", address: lb } } : {}),
     }),
-    podsReady(cfg.namespace, names.ISTIOD_APP),
+    ...(declared ? istiodRevisionChecks(cluster, reader, cfg.namespace, input.revisions) : [podsReady(cfg.namespace, names.ISTIOD_APP)]),
     ...secrets,
     ...(cfg.remotes.length > 0 ? [remoteClustersCheck(cluster, reader, cfg)] : []),
     versions,
@@ -169,6 +174,7 @@ function remoteChecks(input: ControlPlaneInput, remote: RemoteCluster): Check[] 
   const webhooks = names.webhookConfigNames(cfg.namespace);
   const target = webhookTarget(input);
   const validators = [webhooks.validation, names.DEFAULT_VALIDATOR];
+  const { declared } = input.revisions;
 
   const checks: Check[] = [
     {
@@ -185,15 +191,26 @@ function remoteChecks(input: ControlPlaneInput, remote: RemoteCluster): Check[] 
       ? {
           cluster,
           name: `validating webhooks ${validators.join(", ")}`,
-          attempt: async () => checkValidatingWebhooks(await reader.listValidatingWebhookConfigurations(), { configNames: validators, target }),
+          attempt: async () => {
+            const all = await reader.listValidatingWebhookConfigurations();
+            // loadBalancer mode: `base` renders istiod-default-validator on the default revision's Service (istiod-<rev>).
+            const defaultService = names.istiodName(input.revisions.defaultRevision.name);
+            if (target.mode === "hostname" || defaultService === "istiod") return checkValidatingWebhooks(all, { configNames: validators, target });
+            return allOf([
+              checkValidatingWebhooks(all, { configNames: [webhooks.validation], target }),
+              checkValidatingWebhooks(all, { configNames: [names.DEFAULT_VALIDATOR], target: { ...target, service: defaultService } }),
+            ]);
+          },
         }
       : {
           cluster,
           name: "no validating webhooks (not the config cluster)",
           attempt: async () => checkNoValidatingWebhooks(await reader.listValidatingWebhookConfigurations(), validators),
         },
+    ...(declared ? revisionWebhookChecks(remote, reader, cfg.exposure.mode, cfg.namespace, input.revisions) : []),
     ...gatewaysOf(input, remote).map((g) => gatewayCheck(cluster, reader, g)),
     remoteVersionCheck(input, remote, reader),
+    ...(declared ? [namespaceRevisionsCheck(cluster, reader, input.revisions)] : []),
   ];
   if (hasWorkloads(input) && cfg.samples) checks.push(...samplePodChecks(cluster, reader, isConfig ? "v1" : "v2"));
   return checks;
@@ -209,9 +226,11 @@ function remoteVersionCheck(input: ControlPlaneInput, remote: RemoteCluster, rea
   const charts = remote.chart.version;
   const controlPlane = cfg.chart.version;
   const webhooks = names.webhookConfigNames(cfg.namespace);
+  // While a canary runs, `base` is at the newest revision and the default revision injects the gateways.
+  const byRevisions = input.revisions.declared ? { crds: newestVersion(input.revisions), proxiesFrom: input.revisions.defaultRevision.version } : {};
   return {
     cluster: remote.name,
-    name: isConfig ? `Istio version ${charts}, CRDs ${controlPlane}` : `Istio version ${charts}`,
+    name: isConfig ? `Istio version ${charts}, CRDs ${byRevisions.crds ?? controlPlane}` : `Istio version ${charts}`,
     attempt: async () => {
       const [injector, pods, validators] = await Promise.all([
         reader.readMutatingWebhookConfiguration(webhooks.injection),
@@ -220,7 +239,7 @@ function remoteVersionCheck(input: ControlPlaneInput, remote: RemoteCluster, rea
       ]);
       return checkRemoteVersions(
         { injector, pods, ...(isConfig ? { crdsValidator: validators.find((v) => v.metadata?.name === names.DEFAULT_VALIDATOR) } : {}) },
-        { charts, controlPlane, namespace: cfg.namespace, gateways: gatewaysOf(input, remote).map((g) => g.name) },
+        { charts, controlPlane, namespace: cfg.namespace, gateways: gatewaysOf(input, remote).map((g) => g.name), ...byRevisions },
       );
     },
   };
@@ -250,5 +269,5 @@ function controlPlaneChecks(input: ControlPlaneInput): Check[] {
 export function planChecks(input: PlanInput): Check[] {
   const { target, readers, probeHelloworld } = input;
   if (target.kind === "admin") return adminChecks({ config: target.config, outputs: target.outputs, readers, probeHelloworld });
-  return controlPlaneChecks({ config: target.config, outputs: target.outputs, readers, probeHelloworld });
+  return controlPlaneChecks({ config: target.config, outputs: target.outputs, readers, probeHelloworld, revisions: revisionsOf(target.config, target.outputs) });
 }

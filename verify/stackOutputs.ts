@@ -24,12 +24,49 @@ const remoteOutputsSchema = z.object({
   ingressGatewayAddress: z.string().nullish(),
 });
 
-const meshOutputsSchema = z.object({
-  EXTERNAL_ISTIOD_ADDR: z.string().min(1),
-  controlPlaneLoadBalancer: z.string().nullish(),
-  remotes: z.record(z.string(), remoteOutputsSchema),
-  helloworldUrl: z.string().nullish(),
+/**
+ * One external istiod (issue 24, docs/canary.md). `address` is the host its proxies dial on 15012 and its webhooks on
+ * 15017: hostname mode its DNS name; loadBalancer mode the load balancer's IP for `default`, `istiod-<rev>.<ns>.svc`
+ * for the others.
+ */
+const revisionOutputsSchema = z.object({
+  version: z.string().min(1),
+  role: z.enum(["stable", "canary"]),
+  isDefault: z.boolean(),
+  address: z.string().min(1),
 });
+
+/**
+ * `revisions` and `revisionTags`: absent from the outputs of stacks deployed before revisions existed (then the one
+ * revision `default` at istio.version, `verify/revisions.ts`). Checked for what every deployment of them holds.
+ */
+const revisionFields = {
+  revisions: z
+    .record(z.string().min(1), revisionOutputsSchema)
+    .refine((r) => Object.values(r).filter((x) => x.isDefault).length === 1, "exactly one revision must have isDefault true")
+    .refine((r) => Object.values(r).filter((x) => x.role === "stable").length === 1, 'exactly one revision must have role "stable"')
+    .nullish(),
+  revisionTags: z.record(z.string().min(1), z.string().min(1)).nullish(),
+};
+
+/** Every tag names a revision of the same outputs. */
+function tagsNameRevisions(o: { revisions?: Record<string, unknown> | null | undefined; revisionTags?: Record<string, string> | null | undefined }, ctx: z.RefinementCtx): void {
+  for (const [tag, revision] of Object.entries(o.revisionTags ?? {})) {
+    if (!o.revisions || !(revision in o.revisions)) {
+      ctx.addIssue({ code: "custom", path: ["revisionTags", tag], message: `names revision ${revision}, which revisions does not list` });
+    }
+  }
+}
+
+const meshOutputsSchema = z
+  .object({
+    EXTERNAL_ISTIOD_ADDR: z.string().min(1),
+    controlPlaneLoadBalancer: z.string().nullish(),
+    remotes: z.record(z.string(), remoteOutputsSchema),
+    helloworldUrl: z.string().nullish(),
+    ...revisionFields,
+  })
+  .superRefine(tagsNameRevisions);
 
 /** A remote cluster as the operator serves it (`ServedRemoteCluster`): no gateways of the mesh admins. */
 const servedRemoteOutputsSchema = z.object({
@@ -42,13 +79,16 @@ const servedRemoteOutputsSchema = z.object({
   remoteSecretName: z.string().min(1),
 });
 
-const operatorOutputsSchema = z.object({
-  stackKind: z.literal("operator"),
-  EXTERNAL_ISTIOD_ADDR: z.string().min(1),
-  controlPlaneLoadBalancer: z.string().nullish(),
-  externalCluster: z.string().min(1),
-  remotes: z.record(z.string(), servedRemoteOutputsSchema),
-});
+const operatorOutputsSchema = z
+  .object({
+    stackKind: z.literal("operator"),
+    EXTERNAL_ISTIOD_ADDR: z.string().min(1),
+    controlPlaneLoadBalancer: z.string().nullish(),
+    externalCluster: z.string().min(1),
+    remotes: z.record(z.string(), servedRemoteOutputsSchema),
+    ...revisionFields,
+  })
+  .superRefine(tagsNameRevisions);
 
 /** One of a mesh admins' clusters (`WorkloadClusterInfo`): where its gateways run, from the operator stack. */
 const workloadRemoteOutputsSchema = z.object({
@@ -72,6 +112,7 @@ export type MeshOutputs = z.output<typeof meshOutputsSchema> & { stackKind: "mes
 export type OperatorOutputs = z.output<typeof operatorOutputsSchema>;
 export type AdminOutputs = z.output<typeof adminOutputsSchema>;
 export type RemoteOutputs = z.output<typeof remoteOutputsSchema>;
+export type RevisionOutputs = z.output<typeof revisionOutputsSchema>;
 /** The outputs of any kind of stack, by their `stackKind` ("mesh" when the output is absent, as the program exports it). */
 export type StackOutputs = MeshOutputs | OperatorOutputs | AdminOutputs;
 export type StackKind = StackOutputs["stackKind"];
@@ -116,6 +157,22 @@ function addressProblems(cfg: StackMeshConfig, outputs: MeshOutputs | OperatorOu
     : [];
 }
 
+/**
+ * The stable revision is the config's istio.version, served (hostname mode) on exposure.hostname: a stable revision
+ * elsewhere is a config changed since `pulumi up`.
+ */
+function revisionProblems(cfg: StackMeshConfig, outputs: MeshOutputs | OperatorOutputs): string[] {
+  const stable = Object.entries(outputs.revisions ?? {}).find(([, r]) => r.role === "stable");
+  if (stable === undefined) return [];
+  const [name, r] = stable;
+  return [
+    ...(r.version !== cfg.chart.version ? [`revisions.${name}.version is ${r.version} (the stable revision), but the config's istio.version is ${cfg.chart.version}`] : []),
+    ...(cfg.exposure.mode === "hostname" && r.address !== cfg.exposure.hostname
+      ? [`revisions.${name}.address is ${r.address} (the stable revision), but the config's exposure.hostname is ${cfg.exposure.hostname}`]
+      : []),
+  ];
+}
+
 /** Each remote of the config in the outputs, on its network; `more` adds what else one kind's outputs say of it. */
 function remoteProblems<R extends { network: string }>(
   cfg: StackMeshConfig,
@@ -145,12 +202,13 @@ function roleProblem(name: string, actual: string, expected: string): string[] {
 
 /** A whole mesh's outputs against its config (as before operator and admin stacks). */
 function meshProblems(cfg: StackMeshConfig, outputs: MeshOutputs): string[] {
-  return [...addressProblems(cfg, outputs), ...remoteProblems(cfg, outputs.remotes)];
+  return [...addressProblems(cfg, outputs), ...revisionProblems(cfg, outputs), ...remoteProblems(cfg, outputs.remotes)];
 }
 
 function operatorProblems(cfg: StackMeshConfig, outputs: OperatorOutputs): string[] {
   return [
     ...addressProblems(cfg, outputs),
+    ...revisionProblems(cfg, outputs),
     ...(outputs.externalCluster !== cfg.external.name
       ? [`externalCluster is ${outputs.externalCluster}, but the config's clusters.external.name is ${cfg.external.name}`]
       : []),

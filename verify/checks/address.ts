@@ -89,3 +89,39 @@ export function checkTls(answer: TlsAnswer, e: TlsExpectation): CheckResult {
   }
   return problems.length === 0 ? pass() : fail(problems.join("; "));
 }
+
+/** loadBalancer mode: a revision's SNI on the load balancer's IP (issue 24). */
+export interface SniExpectation {
+  /** The load balancer's IP. */
+  loadBalancer: string;
+  port: number;
+  /** `istiod-<rev>.<ns>.svc`: what the revision's proxies and webhooks send, and the name its certificate holds. */
+  sni: string;
+  /** `istiod-<rev>`. */
+  istiod: string;
+  /** The VirtualService that routes the SNI, for the fix. */
+  virtualService: string;
+}
+
+/**
+ * The control plane gateway passes TLS through by SNI, and a catch-all route takes any other SNI (SNI-less clients):
+ * a handshake alone would pass even when the revision's route is missing. So the certificate must be valid for the
+ * SNI, as its proxies and the API servers calling its webhooks require; its issuer is istiod's own CA, not judged here.
+ */
+export function checkTlsSni(answer: TlsAnswer, e: SniExpectation): CheckResult {
+  const where = `${e.loadBalancer}:${e.port} for SNI ${e.sni}`;
+  const use = PORT_USE[e.port] ?? "the remote clusters connect to it";
+  if ("error" in answer) {
+    return fail(
+      `nothing accepts TLS on ${where} from here (${answer.error}); ${use}: open TCP ${e.port} to the control plane load balancer ${e.loadBalancer} ` +
+        `from the remote clusters, and check that Service istio-system/istio-ingressgateway lists port ${e.port}`,
+    );
+  }
+  if (answer.identityError) {
+    return fail(
+      `the certificate served on ${where} is not ${e.istiod}'s (${answer.identityError}): the control plane gateway does not route ${e.sni} to ${e.istiod} ` +
+        `(another route, e.g. the catch-all, takes it): check that VirtualService ${e.virtualService} in the external cluster routes SNI ${e.sni} on port ${e.port} to ${e.istiod}`,
+    );
+  }
+  return pass();
+}

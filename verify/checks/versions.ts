@@ -93,6 +93,10 @@ export interface RemoteVersionExpectation {
   namespace: string;
   /** The gateway releases this cluster has (= their pods' `app` label). */
   gateways: readonly string[];
+  /** With revisions (issue 24): `base` (the CRDs) runs the newest revision's version. Default: controlPlane. */
+  crds?: string;
+  /** With revisions: the default revision's version, which injects the gateways' proxies. Default: controlPlane. */
+  proxiesFrom?: string;
 }
 
 export interface RemoteVersionState {
@@ -112,7 +116,9 @@ export interface RemoteVersionState {
 export function checkRemoteVersions(state: RemoteVersionState, expected: RemoteVersionExpectation): CheckResult {
   const problems: string[] = [];
   const found: string[] = [];
-  const cp = parseIstioVersion(expected.controlPlane);
+  const injecting = expected.proxiesFrom ?? expected.controlPlane;
+  const injectingText = expected.proxiesFrom !== undefined ? "the default revision's" : "the control plane's";
+  const cp = parseIstioVersion(injecting);
 
   const labelled = (what: string, labels: Record<string, string> | undefined, want: string, key: string) => {
     const version = labels?.[VERSION_LABEL];
@@ -125,7 +131,10 @@ export function checkRemoteVersions(state: RemoteVersionState, expected: RemoteV
   };
   // A remote's istiod release follows the control plane whatever the cluster's own version (issue 20).
   if (state.injector) labelled("istiod", state.injector.metadata?.labels, expected.controlPlane, "istio.version: a remote's istiod follows the control plane");
-  if (state.crdsValidator) labelled("CRDs", state.crdsValidator.metadata?.labels, expected.controlPlane, "istio.version: the CRDs follow the control plane");
+  if (state.crdsValidator) {
+    if (expected.crds !== undefined) labelled("CRDs", state.crdsValidator.metadata?.labels, expected.crds, "the newest revision's version: the CRDs follow the newest control plane");
+    else labelled("CRDs", state.crdsValidator.metadata?.labels, expected.controlPlane, "istio.version: the CRDs follow the control plane");
+  }
 
   for (const gateway of expected.gateways) {
     const pods = live(selectPods(state.pods, { namespace: expected.namespace, labels: { app: gateway } }));
@@ -148,7 +157,7 @@ export function checkRemoteVersions(state: RemoteVersionState, expected: RemoteV
       const violation = cp && dp ? skewViolation(cp, dp) : undefined;
       if (violation) {
         problems.push(
-          `${gateway} pod ${podRef(pod)} runs proxy ${proxy}, ${skewText(violation)} the control plane's ${expected.controlPlane}; ${skewRuleText(violation)}: ` +
+          `${gateway} pod ${podRef(pod)} runs proxy ${proxy}, ${skewText(violation)} ${injectingText} ${injecting}; ${skewRuleText(violation)}: ` +
             `restart it (kubectl rollout restart deployment/${gateway} -n ${expected.namespace}) to have the control plane inject its proxy`,
         );
       }

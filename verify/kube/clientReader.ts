@@ -64,6 +64,7 @@ export function clientReader(context: string, kc: KubeConfig): ClusterReader {
     },
     listReplicaSets: async (namespace) => (await read(context, `listing ReplicaSets in ${namespace}`, () => apps.listNamespacedReplicaSet({ namespace }))).items,
     listPods: async (namespace) => (await read(context, `listing pods in ${namespace}`, () => core.listNamespacedPod({ namespace }))).items,
+    listNamespaces: async () => (await read(context, "listing namespaces", () => core.listNamespace())).items.map((n) => n.metadata ?? {}),
     readMutatingWebhookConfiguration: (name) =>
       readOptional(context, `reading MutatingWebhookConfiguration ${name}`, () => admission.readMutatingWebhookConfiguration({ name })),
     listValidatingWebhookConfigurations: async () =>

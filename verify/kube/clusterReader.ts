@@ -24,6 +24,8 @@ export interface ClusterReader {
   /** The ReplicaSets of a namespace: a pod the API server refused to create shows only there (`FailedCreate`). */
   listReplicaSets(namespace: string): Promise<V1ReplicaSet[]>;
   listPods(namespace: string): Promise<V1Pod[]>;
+  /** Metadata only (names and labels): which revision each namespace is labelled for. */
+  listNamespaces(): Promise<V1ObjectMeta[]>;
   /** undefined when it does not exist. */
   readMutatingWebhookConfiguration(name: string): Promise<V1MutatingWebhookConfiguration | undefined>;
   listValidatingWebhookConfigurations(): Promise<V1ValidatingWebhookConfiguration[]>;

@@ -16,6 +16,8 @@ export interface KubeObject {
 
 /** What one cluster holds; tests edit it to break the mesh. */
 export interface FakeCluster {
+  /** Namespaces, for their labels (only those a test labels; the others need not be listed). */
+  namespaces: KubeObject[];
   pods: KubeObject[];
   mutatingWebhookConfigurations: KubeObject[];
   validatingWebhookConfigurations: KubeObject[];
@@ -28,6 +30,7 @@ export interface FakeCluster {
 }
 
 export const emptyCluster = (): FakeCluster => ({
+  namespaces: [],
   pods: [],
   mutatingWebhookConfigurations: [],
   validatingWebhookConfigurations: [],
@@ -87,6 +90,7 @@ const routes: [RegExp, (c: FakeCluster, m: string[]) => Answer][] = [
   // API discovery: what `checkAccess` asks first.
   [/^\/api\/v1$/, () => ({ status: 200, body: { kind: "APIResourceList", groupVersion: "v1", resources: [] } })],
   [/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/replicasets$/, (c, [ns]) => list("ReplicaSetList", "apps/v1", c.replicaSets.filter(inNamespace(ns!)))],
+  [/^\/api\/v1\/namespaces$/, (c) => list("NamespaceList", "v1", c.namespaces)],
   [/^\/api\/v1\/namespaces\/([^/]+)\/pods$/, (c, [ns]) => list("PodList", "v1", c.pods.filter(inNamespace(ns!)))],
   [
     /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/proxy\/(.*)$/,

@@ -270,20 +270,39 @@ export interface FakeMesh {
 
 export const TEST_TIMING = ["--timeout", "0.4", "--interval", "0.05"];
 
+/** What a fake mesh serves and the files that point the command at it. */
+export interface FakeMeshSpec {
+  clusters: Map<string, FakeCluster>;
+  stackFile: string;
+  outputs: (helloworldUrl: string) => Record<string, unknown>;
+  /** The clusters the kubeconfig has contexts for (all three by default). */
+  contexts?: readonly string[];
+}
+
 /**
  * The healthy mesh, and the files of `kind`'s stack (default: the whole mesh). An admin's kubeconfig knows only
  * the team's clusters.
  */
 export async function startFakeMesh(kind: FakeStackKind = "mesh"): Promise<FakeMesh> {
-  const clusters = healthyClusters();
+  return startFakeMeshFrom({
+    clusters: healthyClusters(),
+    stackFile: STACK_FILES[kind],
+    outputs: (url) => stackOutputs(kind, url),
+    ...(kind === "admin" ? { contexts: ["cluster1", "cluster2"] } : {}),
+  });
+}
+
+/** A fake mesh of `spec` (e.g. one running revisions, `revisionMesh.ts`). */
+export async function startFakeMeshFrom(spec: FakeMeshSpec): Promise<FakeMesh> {
+  const { clusters } = spec;
   const api = await startFakeKubeApi(clusters);
   const helloworld = await startFakeHelloworld(["v1", "v2"]);
   const address = await startFakeControlPlaneAddress(ADDR, CONTROL_PLANE_LB);
   const dir = mkdtempSync(path.join(tmpdir(), "verify-test-"));
   const files = { stack: path.join(dir, "Pulumi.test.yaml"), outputs: path.join(dir, "outputs.json"), kubeconfig: path.join(dir, "kubeconfig") };
-  writeFileSync(files.stack, STACK_FILES[kind]);
-  writeFileSync(files.outputs, JSON.stringify(stackOutputs(kind, helloworld.url), null, 2));
-  writeFileSync(files.kubeconfig, kubeconfig(api.url, kind === "admin" ? ["cluster1", "cluster2"] : undefined));
+  writeFileSync(files.stack, spec.stackFile);
+  writeFileSync(files.outputs, JSON.stringify(spec.outputs(helloworld.url), null, 2));
+  writeFileSync(files.kubeconfig, kubeconfig(api.url, spec.contexts));
 
   const run = async (extra: string[] = []): Promise<RunResult> => {
     let stdout = "";

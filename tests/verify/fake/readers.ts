@@ -33,6 +33,7 @@ export function memoryReader(cluster: string, c: FakeCluster, log: ReadLog): Clu
     checkAccess: () => read("access", () => undefined),
     listReplicaSets: (ns) => read(`replicasets ${ns}`, () => c.replicaSets.filter(inNamespace(ns)) as unknown as V1ReplicaSet[]),
     listPods: (ns) => read(`pods ${ns}`, () => c.pods.filter(inNamespace(ns)) as unknown as V1Pod[]),
+    listNamespaces: () => read("namespaces", () => c.namespaces.map((n) => n.metadata)),
     readMutatingWebhookConfiguration: (name) =>
       read(`mutatingwebhookconfiguration ${name}`, () => as<V1MutatingWebhookConfiguration>(named(c.mutatingWebhookConfigurations, name))),
     listValidatingWebhookConfigurations: () =>
