@@ -11,6 +11,9 @@ import { EGRESS_GATEWAY_RELEASE, INGRESS_GATEWAY_RELEASE } from "../../component
 import { CONFIG_SECRET_NAME, MULTICLUSTER_LABEL, remoteSecretLayout } from "../../component/components/remoteSecret";
 import { SAMPLE_NAMESPACE } from "../../component/components/sampleApps";
 import { injectionPath, WEBHOOK_PORT } from "../../component/components/urls";
+import { routingNames } from "../../component/components/externalIstiodRouting";
+import { istiodName, istiodServiceHost, revisionTagWebhook, revisionTagWebhookName } from "../../component/components/revisionObjects";
+import { DEFAULT_REVISION } from "../../component/config/revisions";
 import * as names from "../../verify/names";
 
 test("verify looks things up by the names the components give them", () => {
@@ -32,4 +35,19 @@ test("verify looks things up by the names the components give them", () => {
   ] as const) {
     assert.equal(names.injectionPath(cluster, network), injectionPath(cluster, network));
   }
+});
+
+test("verify looks up a revision's objects by the names the components give them (issue 24)", () => {
+  const ns = "external-istiod";
+  assert.equal(names.DEFAULT_REVISION, DEFAULT_REVISION);
+  for (const revision of [DEFAULT_REVISION, "1-30-3"]) {
+    assert.equal(names.istiodName(revision), istiodName(revision));
+    assert.equal(names.revisionServiceHost(ns, revision), istiodServiceHost(ns, revision));
+    assert.equal(names.injectorConfigName(ns, revision), webhookConfigNames(ns, revision).injection);
+  }
+  assert.equal(names.revisionVirtualServiceName("1-30-3"), routingNames("1-30-3").virtualService);
+  assert.equal(names.revisionTagConfigName(ns, "prod-stable"), revisionTagWebhookName("prod-stable", ns));
+  const tag = revisionTagWebhook("prod-stable", "1-30-3", ns, { url: "https://x" });
+  assert.deepEqual((tag.webhooks as { name: string }[]).map((w) => w.name), [...names.REVISION_WEBHOOKS]);
+  assert.equal(tag.metadata.labels?.[names.REVISION_LABEL], "1-30-3");
 });
