@@ -44,6 +44,7 @@ import {
 } from "./config/model";
 import { DEFAULT_REVISION } from "./config/revisions";
 import { istiodServiceHost } from "./components/revisionObjects";
+import { certificateCovers, uncoveredCanaryMessage } from "./components/certificateCoverage";
 import type { RemoteRevision, RemoteRevisionTag } from "./components/revisionResources";
 import type { PulledImages } from "./components/images";
 import type { ValuesMap } from "./config/values";
@@ -123,8 +124,23 @@ function controlPlaneExposure(cfg: MeshConfig, secrets: MeshSecrets): ControlPla
   return {
     mode: "hostname",
     hostname,
-    tls: tls.create ? { secretName: tls.secretName, certificate: secrets.tlsCertificate, privateKey: secrets.tlsKey } : { secretName: tls.secretName },
+    tls: tls.create ? { secretName: tls.secretName, certificate: coveringSharers(cfg, secrets.tlsCertificate), privateKey: secrets.tlsKey } : { secretName: tls.secretName },
   };
+}
+
+/**
+ * The certificate the mesh creates for the hostname, failing (before the Secret is written) when a canary that shares
+ * its Secret is not covered by it.
+ */
+function coveringSharers(cfg: MeshConfig, certificate: pulumi.Output<string> | undefined): pulumi.Output<string> | undefined {
+  if (!certificate || cfg.exposure.mode !== "hostname") return certificate;
+  const secretName = cfg.exposure.tls.secretName;
+  const sharers = cfg.revisions.filter((r) => r.role === "canary" && r.hostname && r.hostname.tlsSecretName === secretName);
+  if (sharers.length === 0) return certificate;
+  return pulumi.all([certificate, pulumi.all(sharers.map((r) => r.hostname!.name)), secretName]).apply(([pem, hosts, name]) => {
+    for (const host of hosts) if (!certificateCovers(pem, host)) throw new Error(uncoveredCanaryMessage(host, name));
+    return pem;
+  });
 }
 
 /** One external istiod as the rest of the mesh reaches it (issue 24). */

@@ -7,6 +7,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { topologyConfig, type TopologySpec } from "../render/topology";
 import type { Rendered, RenderedResource } from "../render/model";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { certificateCovers } from "../component/components/certificateCoverage";
 import { knownIssueWarnings } from "../component/config/knownIssues";
 import { at, expectRendered, ofType, RELEASE, renderConfig, valuesOf, waitsFor } from "./support/render";
 
@@ -369,4 +372,13 @@ test("the record: a canary is promoted only once it runs (the default webhooks f
   );
   await render(stack(SPEC, { ...B, defaultRevision: "1-29-6" }), record({ canary: { revision: "1-29-6", version: "1.29.6", hostname: CANARY_HOST } }));
   await render(stack(SPEC, { ...B, defaultRevision: "1-29-6" }));
+});
+
+test("a certificate covers a revision's DNS name (what a canary sharing the stable hostname's Secret is checked with)", async () => {
+  const server = readFileSync(path.join(__dirname, "verify", "fake", "certs", "server.pem"), "utf8"); // istiod.mesh.example.com
+  const revision = readFileSync(path.join(__dirname, "verify", "fake", "certs", "revision.pem"), "utf8"); // istiod-1-30-3.mesh.example.com
+  assert.equal(certificateCovers(server, "istiod.mesh.example.com"), true);
+  assert.equal(certificateCovers(server, "istiod-1-30-3.mesh.example.com"), false);
+  assert.equal(certificateCovers(revision, "istiod-1-30-3.mesh.example.com"), true);
+  assert.equal(certificateCovers("not a certificate", "x.example.com"), true, "material that does not parse is left to the gateway");
 });

@@ -5,6 +5,8 @@
  * message, when it resolves; and an admin's `MeshWorkloads` reads its operator stack by name.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { formatArgProblems, MeshArgsError, validateMeshArgs, validateWorkloadsArgs } from "../component/config/args";
@@ -142,4 +144,25 @@ test("MeshWorkloads takes an operator stack or the control plane's outputs, not 
   ]);
   assert.equal(problems({ operatorStack: "a/b/c/d" }).length, 1);
   assert.deepEqual(problems({ operatorStack: "acme/istio-mesh/prod-operator" }), []);
+});
+
+test("a canary that shares the stable hostname's created certificate: the deployment fails before the Secret when the certificate does not cover the canary's name (issue 24)", async () => {
+  const certs = path.join(__dirname, "verify", "fake", "certs");
+  const mesh = (certificate: string, hostname: pulumi.Input<string>): ExternalControlPlaneMeshArgs => ({
+    ...MESH,
+    istio: { ...MESH.istio, canary: { version: "1.29.6", hostname } },
+    exposure: { ...MESH.exposure, tls: { secretName: "istiod-tls", create: true, certificate, privateKey: "key" } },
+  });
+  const uncovered = readFileSync(path.join(certs, "server.pem"), "utf8"); // istiod.mesh.example.com only
+  for (const hostname of ["istiod-1-30-3.mesh.example.com", pulumi.output("istiod-1-30-3.mesh.example.com")]) {
+    const reasons = await unhandledRejectionsOf(() => void new ExternalControlPlaneMesh("mesh", mesh(uncovered, hostname)));
+    assert.ok(reasons.length > 0, "the deployment fails");
+    for (const reason of reasons) {
+      assert.match(String(reason), /istio\.canary\.hostname: "istiod-1-30-3\.mesh\.example\.com" is not covered by the certificate of exposure\.tls \(the Secret istiod-tls/);
+      assert.ok(!String(reason).includes("BEGIN CERTIFICATE"), "the certificate is never echoed");
+    }
+  }
+  const covered = readFileSync(path.join(certs, "revision.pem"), "utf8"); // istiod-1-30-3.mesh.example.com
+  const rendered = await render(() => void new ExternalControlPlaneMesh("mesh", mesh(covered, "istiod-1-30-3.mesh.example.com")));
+  assert.ok(rendered.resources.some((r) => r.type === "kubernetes:core/v1:Secret" && r.name === "external-tls"), "a covered name deploys");
 });
