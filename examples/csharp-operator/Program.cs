@@ -65,5 +65,7 @@ return await Deployment.RunAsync(() =>
         ["controlPlaneLoadBalancer"] = controlPlane.ControlPlaneLoadBalancer,
         ["externalCluster"] = controlPlane.ExternalCluster,
         ["remotes"] = controlPlane.Remotes,
+        ["revisions"] = controlPlane.Revisions,
+        ["revisionTags"] = controlPlane.RevisionTags,
     };
 });

@@ -17,6 +17,8 @@ return await Deployment.RunAsync(() =>
         Istio = new IstioReleaseArgs
         {
             Version = "1.28.10",
+            // To upgrade by canary (docs/canary.md): a second external istiod beside this one, on its own DNS name.
+            // Canary = new CanaryReleaseArgs { Version = "1.29.6", Hostname = "istiod-1-29-6.mesh.acme.example" },
             ChartRepository = "https://istio-release.storage.googleapis.com/charts",
         },
         Mesh = new MeshSettingsArgs { Id = "mesh-prod", ControlPlaneNamespace = "external-istiod" },
@@ -69,5 +71,8 @@ return await Deployment.RunAsync(() =>
         ["EXTERNAL_ISTIOD_ADDR"] = mesh.ExternalIstiodAddress,
         ["controlPlaneLoadBalancer"] = mesh.ControlPlaneLoadBalancer,
         ["remotes"] = mesh.Remotes,
+        // The external istiods by revision and the revision tags: what `npm run verify` checks per revision.
+        ["revisions"] = mesh.Revisions,
+        ["revisionTags"] = mesh.RevisionTags,
     };
 });

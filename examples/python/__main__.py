@@ -58,3 +58,5 @@ mesh = istio_mesh.ExternalControlPlaneMesh(
 pulumi.export("EXTERNAL_ISTIOD_ADDR", mesh.external_istiod_address)
 pulumi.export("controlPlaneLoadBalancer", mesh.control_plane_load_balancer)
 pulumi.export("remotes", mesh.remotes)
+pulumi.export("revisions", mesh.revisions)
+pulumi.export("revisionTags", mesh.revision_tags)
