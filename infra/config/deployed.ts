@@ -97,7 +97,11 @@ function revisionRecord(cfg: MeshConfig, deployed: DeployedVersions): Pick<Deplo
 const CANARY_REMOVAL_DOC = "docs/canary.md: Removing the old revision";
 
 /**
- * Revision changes a deployed mesh cannot take in one `pulumi up` (issue 24): removing a revision that the deployed
+ * Revision changes a deployed mesh cannot take in one `pulumi up` (issue 24). Within one `pulumi up` the engine deletes
+ * what the program no longer declares only after the program's every create and update has finished, and skips deletes
+ * a failed step depends on (pulumi/pulumi `pkg/resource/deploy/deployment_executor.go`: `performPostSteps` runs once
+ * the program has exited, then `GenerateDeletes` and `ScheduleDeletes`); so a removal never races the re-pointing of the
+ * same run. What must be across two runs: removing a revision that the deployed
  * stack still injects with (its default revision, or a tag's target) would leave those namespaces' new pods without
  * a sidecar the moment it is gone; and the stable revision can only become the deployed canary, with that canary's
  * version and DNS name (its proxies already dial that name).
