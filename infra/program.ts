@@ -14,6 +14,7 @@ import { deployedKind, previousDeployment, upgradesControlPlane } from "./deploy
 import {
   DEPLOYED_CONFIG_OUTPUT,
   deployedConfigOf,
+  firstDeploymentProblems,
   immutableKeyProblems,
   revisionChangeProblems,
   stackKindProblems,
@@ -75,8 +76,11 @@ async function controlPlaneProgram(cfg: StackMeshConfig): Promise<MeshStackOutpu
     kindChanged.length > 0
       ? kindChanged
       : previous.kind === "unrecorded"
-        ? inferredProblems(previous.inferred, cfg)
-        : [...immutableKeyProblems(deployed, cfg), ...versionJumpProblems(deployed, cfg), ...revisionChangeProblems(deployed, cfg)];
+        ? // Deployed before records: the unrevisioned istiod alone.
+          [...inferredProblems(previous.inferred, cfg), ...revisionChangeProblems({}, cfg)]
+        : previous.kind === "none"
+          ? firstDeploymentProblems(cfg)
+          : [...immutableKeyProblems(deployed, cfg), ...versionJumpProblems(deployed, cfg), ...revisionChangeProblems(deployed, cfg)];
   if (refused.length > 0) throw new ConfigError(formatProblems(cfg.source, refused));
   if (previous.kind === "unrecorded") void pulumi.log.warn(unrecordedWarning(cfg.source, previous.inferred));
 

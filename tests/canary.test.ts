@@ -374,11 +374,35 @@ test("the record: a canary is promoted only once it runs (the default webhooks f
   await render(stack(SPEC, { ...B, defaultRevision: "1-29-6" }));
 });
 
-test("a certificate covers a revision's DNS name (what a canary sharing the stable hostname's Secret is checked with)", async () => {
+test("a certificate covers a revision's DNS name (what a canary sharing the stable hostname's Secret is checked with)", () => {
   const server = readFileSync(path.join(__dirname, "verify", "fake", "certs", "server.pem"), "utf8"); // istiod.mesh.example.com
   const revision = readFileSync(path.join(__dirname, "verify", "fake", "certs", "revision.pem"), "utf8"); // istiod-1-30-3.mesh.example.com
   assert.equal(certificateCovers(server, "istiod.mesh.example.com"), true);
   assert.equal(certificateCovers(server, "istiod-1-30-3.mesh.example.com"), false);
   assert.equal(certificateCovers(revision, "istiod-1-30-3.mesh.example.com"), true);
   assert.equal(certificateCovers("not a certificate", "x.example.com"), true, "material that does not parse is left to the gateway");
+});
+
+test("loadBalancer mode: a new mesh starts unrevisioned (only an istiod of revision default patches the default webhooks' CA bundle); a promoted canary becomes the stable revision", async () => {
+  const spec: TopologySpec = { remoteClusters: 1, mode: "loadBalancer", istioVersion: "1.30.3" };
+  assert.match(await problems(stack(spec, { revision: "1-30-3" }), {}), /istio\.revision: a new loadBalancer-mode mesh starts with the unrevisioned istiod/);
+  const promoted = {
+    deployedConfig: {
+      ...record({}).deployedConfig,
+      exposureMode: "loadBalancer",
+      istioVersion: "1.29.6",
+      config: { name: "config", apiServer: "https://api.config.clusters.example.com:6443", istioVersion: "1.29.6" },
+      remotes: [],
+      canary: { revision: "1-30-3", version: "1.30.3" },
+      defaultRevision: "1-30-3",
+    },
+  };
+  const removed = await render(stack(spec, { revision: "1-30-3" }), promoted);
+  // The catch-all now sends IP clients and the default webhooks' SNI to the stable revision.
+  const catchAll = at(byName(removed, "VirtualService", "external-istiod-vs").inputs, "spec.tls") as { match: { sniHosts: string[] }[]; route: { destination: { host: string } }[] }[];
+  assert.deepEqual(catchAll.map((t) => [t.match[0]!.sniHosts, t.route[0]!.destination.host]), [
+    [["*"], `istiod-1-30-3.${NS}.svc.cluster.local`],
+    [["*"], `istiod-1-30-3.${NS}.svc.cluster.local`],
+  ]);
+  assert.equal(maybeRelease(removed, "external", "istiod"), undefined);
 });

@@ -96,6 +96,30 @@ function revisionRecord(cfg: MeshConfig, deployed: DeployedVersions): Pick<Deplo
 
 const CANARY_REMOVAL_DOC = "docs/canary.md: Removing the old revision";
 
+/** The revisions a record says are deployed; a stack deployed before records had them ran the unrevisioned istiod only. */
+export type DeployedRevisions = Pick<DeployedConfig, "revision" | "canary" | "defaultRevision" | "revisionTags">;
+
+/**
+ * A new loadBalancer-mode stack cannot start with a revisioned stable istiod. Its default webhooks (the remotes'
+ * unrevisioned releases, which inject the gateways and `istio-injection=enabled` namespaces) call Service `istiod`
+ * without a CA bundle of their own: only an istiod of revision `default` patches them, as istiod patches only webhook
+ * configurations labelled with its own revision (`pkg/webhooks/webhookpatch.go`: `errWrongRevision`). A mesh that
+ * reaches a revisioned stable through a canary keeps the bundle its unrevisioned istiod patched (the same root signs
+ * every revision; Helm's upgrades leave the patched field alone), so only the first deployment is refused.
+ */
+export function firstDeploymentProblems(cfg: MeshConfig): Problem[] {
+  const stable = stableRevision(cfg);
+  if (cfg.exposure.mode !== "loadBalancer" || stable.name === DEFAULT_REVISION) return [];
+  return [
+    {
+      path: "istio.revision",
+      message:
+        `a new loadBalancer-mode mesh starts with the unrevisioned istiod: its default webhooks (the gateways', istio-injection=enabled namespaces') ` +
+        `get their CA bundle from it alone. Remove istio.revision; it comes with a canary's promotion (docs/canary.md: Removing the old revision)`,
+    },
+  ];
+}
+
 /**
  * Revision changes a deployed mesh cannot take in one `pulumi up` (issue 24). Within one `pulumi up` the engine deletes
  * what the program no longer declares only after the program's every create and update has finished, and skips deletes
@@ -106,7 +130,7 @@ const CANARY_REMOVAL_DOC = "docs/canary.md: Removing the old revision";
  * a sidecar the moment it is gone; and the stable revision can only become the deployed canary, with that canary's
  * version and DNS name (its proxies already dial that name).
  */
-export function revisionChangeProblems(previous: DeployedConfig | undefined, cfg: MeshConfig): Problem[] {
+export function revisionChangeProblems(previous: DeployedRevisions | undefined, cfg: MeshConfig): Problem[] {
   if (!previous) return [];
   const problems: Problem[] = [];
   const deployedStable = previous.revision ?? DEFAULT_REVISION;
