@@ -8,7 +8,8 @@ import { typeToken } from "./components/common";
 import { knownIssueWarnings } from "./config/knownIssues";
 import { kubeconfigsByCluster, placementUnder, registrySecrets, tlsSecrets } from "./componentInputs";
 import { keepDeployedState } from "./deployedState";
-import { buildControlPlanePart, deployedParts, revisionInfo, servedClusterInfo } from "./mesh";
+import { buildControlPlanePart, deployedParts, servedClusterInfo } from "./mesh";
+import { revisionInfo } from "./meshRevisions";
 import type { ControlPlaneRevisionInfo, ExternalControlPlaneArgs, ServedRemoteCluster } from "./meshArgs";
 import { withoutPromiseStackTraces } from "./promiseStackTraces";
 import { createProviders } from "./providers";
@@ -65,7 +66,7 @@ export class ExternalControlPlane extends pulumi.ComponentResource {
     this.controlPlaneLoadBalancer = part.controlPlane.gateway.loadBalancerAddress;
     this.externalCluster = cfg.external.name;
     this.remotes = Object.fromEntries(part.served.map((target) => [target.cluster.name, servedClusterInfo(part.controlPlane, target)]));
-    this.revisions = revisionInfo(cfg, part.controlPlane);
+    this.revisions = revisionInfo(cfg, part.controlPlane.address);
     this.revisionTags = { ...cfg.revisionTags };
     keepDeployedState(this, deployedParts(part));
     this.registerOutputs({

@@ -20,6 +20,12 @@
  * external istiod waits for the `istiod` service account; then the external control plane; then every further
  * remote's charts (the added edge, `MeshOrder`) and every gateway. The config cluster's `istiod` cannot come after
  * the external istiod: that would be a cycle with the first install.
+ *
+ * Revisions (issue 24, docs/canary.md): each external istiod other than the unrevisioned one has a release in every
+ * cluster. On the config cluster its release and the RBAC bridge come first (the istiod reads that cluster with those
+ * roles at start-up); then the external istiod and its route; then each further remote's release and every revision
+ * tag's webhooks, which call it. The remotes' unrevisioned releases stay as the default webhooks, calling
+ * `istio.defaultRevision`; what injects by default (`injectionReady`) waits for that revision only.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
@@ -37,18 +43,15 @@ import {
   canaryRevision,
   crdChart,
   stableRevision,
-  type ControlPlaneRevision,
   type Deferrable,
   type MeshConfig as ModelConfig,
   type RemoteCluster as ModelRemoteCluster,
 } from "./config/model";
 import { DEFAULT_REVISION } from "./config/revisions";
-import { istiodServiceHost } from "./components/revisionObjects";
-import { certificateCovers, uncoveredCanaryMessage } from "./components/certificateCoverage";
-import type { RemoteRevision, RemoteRevisionTag } from "./components/revisionResources";
+import { coveringSharers, later, proxyAddress, remoteRevisions, revisionInfo, revisionNamed, tagsOf, webhookAddress } from "./meshRevisions";
 import type { PulledImages } from "./components/images";
 import type { ValuesMap } from "./config/values";
-import { RemoteClusterRole, RevisionRole, type ControlPlaneRevisionInfo, type RemoteClusterInfo, type ServedRemoteCluster } from "./meshArgs";
+import { RemoteClusterRole, type ControlPlaneRevisionInfo, type RemoteClusterInfo, type ServedRemoteCluster } from "./meshArgs";
 import { providerFor, type ClusterProviders } from "./providers";
 
 /** The model as the components take it: values from other resources may be Outputs (`config/model.ts`). */
@@ -99,20 +102,6 @@ export interface MeshOutputs {
   revisionTags: Record<string, string>;
 }
 
-/** The running external istiods, as the components output them. */
-export function revisionInfo(cfg: MeshConfig, controlPlane: ControlPlane): Record<string, ControlPlaneRevisionInfo> {
-  return Object.fromEntries(
-    cfg.revisions.map((r) => [
-      r.name,
-      {
-        version: r.chart.version,
-        role: r.role === "canary" ? RevisionRole.Canary : RevisionRole.Stable,
-        isDefault: r.name === cfg.defaultRevision,
-        address: pulumi.output(proxyAddress(cfg, r, controlPlane.address)),
-      },
-    ]),
-  );
-}
 
 function componentOptions(placement: Placement, provider: pulumi.ProviderResource): pulumi.ComponentResourceOptions {
   return { provider, ...placement };
@@ -128,20 +117,6 @@ function controlPlaneExposure(cfg: MeshConfig, secrets: MeshSecrets): ControlPla
   };
 }
 
-/**
- * The certificate the mesh creates for the hostname, failing (before the Secret is written) when a canary that shares
- * its Secret is not covered by it.
- */
-function coveringSharers(cfg: MeshConfig, certificate: pulumi.Output<string> | undefined): pulumi.Output<string> | undefined {
-  if (!certificate || cfg.exposure.mode !== "hostname") return certificate;
-  const secretName = cfg.exposure.tls.secretName;
-  const sharers = cfg.revisions.filter((r) => r.role === "canary" && r.hostname && r.hostname.tlsSecretName === secretName);
-  if (sharers.length === 0) return certificate;
-  return pulumi.all([certificate, pulumi.all(sharers.map((r) => r.hostname!.name)), secretName]).apply(([pem, hosts, name]) => {
-    for (const host of hosts) if (!certificateCovers(pem, host)) throw new Error(uncoveredCanaryMessage(host, name));
-    return pem;
-  });
-}
 
 /** One external istiod as the rest of the mesh reaches it (issue 24). */
 export interface RevisionAccess {
@@ -175,48 +150,6 @@ export interface ControlPlane {
   canaryReleases: k8s.helm.v3.Release[];
 }
 
-/** A revision's address: where its proxies dial (`discoveryAddress`, `caAddress`), per exposure mode. */
-function proxyAddress(cfg: MeshConfig, revision: ControlPlaneRevision<Deferrable>, gatewayAddress: pulumi.Output<string>): pulumi.Input<string> {
-  if (revision.hostname) return revision.hostname.name;
-  // loadBalancer mode: a revision by its Service's name (its SNI at the gateway); never the IP, which carries no SNI
-  // and lands on the catch-all (`externalIstiodRouting.ts`).
-  return revision.name === DEFAULT_REVISION ? gatewayAddress : istiodServiceHost(cfg.namespace, revision.name);
-}
-
-/** Where a revision's webhooks call it: its DNS name (hostname mode) or, through its Service's endpoints, the gateway's IP. */
-function webhookAddress(revision: ControlPlaneRevision<Deferrable>, gatewayAddress: pulumi.Output<string>): pulumi.Input<string> {
-  return revision.hostname ? revision.hostname.name : gatewayAddress;
-}
-
-/** A value known only once later parts of the mesh are built (a tag's revision, for a cluster built before it). */
-function later<T>(): { output: pulumi.Output<T>; resolve(value: T): void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { output: pulumi.output(promise) as pulumi.Output<T>, resolve };
-}
-
-/** The revision tags, as a cluster's webhooks reach their revisions. */
-function tagsOf(cfg: MeshConfig, gatewayAddress: pulumi.Output<string>, ready: (revision: string) => pulumi.Input<pulumi.Resource[]>): RemoteRevisionTag[] {
-  return Object.entries(cfg.revisionTags).map(([tag, revision]) => ({
-    tag,
-    revision,
-    address: webhookAddress(revisionNamed(cfg, revision), gatewayAddress),
-    ready: ready(revision),
-  }));
-}
-
-function revisionNamed(cfg: MeshConfig, name: string): ControlPlaneRevision<Deferrable> {
-  const revision = cfg.revisions.find((r) => r.name === name);
-  if (!revision) throw new Error(`no running revision "${name}"`);
-  return revision;
-}
-
-/** The revisions other than the unrevisioned one, as a remote cluster's releases take them. */
-function remoteRevisions(cfg: MeshConfig, gatewayAddress: pulumi.Output<string>, ready: (revision: string) => pulumi.Input<pulumi.Resource[]>): RemoteRevision[] {
-  return cfg.revisions
-    .filter((r) => r.name !== DEFAULT_REVISION)
-    .map((r) => ({ name: r.name, chart: r.chart, address: webhookAddress(r, gatewayAddress), ready: ready(r.name) }));
-}
 
 /** The guide's first three steps: the gateway in the external cluster, the config cluster, the external istiod. */
 export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, secrets: MeshSecrets, placement: Placement): ControlPlane {
@@ -651,7 +584,7 @@ export function buildMesh(
     controlPlaneLoadBalancer: controlPlane.gateway.loadBalancerAddress,
     remotes,
     ...(helloworldUrl ? { helloworldUrl } : {}),
-    revisions: revisionInfo(cfg, controlPlane),
+    revisions: revisionInfo(cfg, controlPlane.address),
     revisionTags: { ...cfg.revisionTags },
     deployed: deployedParts(part, workloads),
   };
