@@ -21,7 +21,7 @@ import { evaluate, ProgramError, type Evaluation } from "../render/evaluate";
 import { SECRET, toRendered, type Rendered } from "../render/model";
 import { parseStackConfig } from "../render/stackFile";
 import { expectRendered, renderConfig, renderText } from "./support/render";
-import { everyResourceKindConfig } from "./support/urns";
+import { canaryConfig, everyResourceKindConfig } from "./support/urns";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -100,18 +100,6 @@ function meshPart(rendered: Rendered): { resources: Rendered["resources"]; outpu
 const SHIPPED_DEV = readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
 const EVERY_KIND = stringify({ config: everyResourceKindConfig() });
 
-/** A canary promoted beside the stable revision, with a tag and its own TLS Secret (issue 24). */
-function canaryConfig(): Record<string, unknown> {
-  const config = everyResourceKindConfig();
-  const istio = config["istio-mesh:istio"] as Record<string, unknown>;
-  config["istio-mesh:istio"] = {
-    ...istio,
-    canary: { version: "1.29.6", hostname: "istiod-1-29-6.mesh.example.com", tls: { secretName: "istiod-1-29-6-tls" } },
-    defaultRevision: "1-29-6",
-    revisionTags: { "prod-stable": "1-29-6" },
-  };
-  return config;
-}
 const CANARY = stringify({ config: canaryConfig() });
 
 for (const [name, text] of [

@@ -55,3 +55,16 @@ export function everyResourceKindConfig(): Record<string, unknown> {
     "istio-mesh:tlsKey": { secure: "v1:key" },
   };
 }
+
+/** `everyResourceKindConfig` with a promoted canary, its own TLS Secret and a revision tag (issue 24). */
+export function canaryConfig(): Record<string, unknown> {
+  const config = everyResourceKindConfig();
+  const istio = config["istio-mesh:istio"] as Record<string, unknown>;
+  config["istio-mesh:istio"] = {
+    ...istio,
+    canary: { version: "1.29.6", hostname: "istiod-1-29-6.mesh.example.com", tls: { secretName: "istiod-1-29-6-tls" } },
+    defaultRevision: "1-29-6",
+    revisionTags: { "prod-stable": "1-29-6" },
+  };
+  return config;
+}
