@@ -406,3 +406,31 @@ test("loadBalancer mode: a new mesh starts unrevisioned (only an istiod of revis
   ]);
   assert.equal(maybeRelease(removed, "external", "istiod"), undefined);
 });
+
+test("the next canary beside a revisioned stable: both revisions' releases and bridges everywhere, no unrevisioned external istiod, the stable's URNs kept", async () => {
+  const stableHost = CANARY_HOST; // 1-29-6 became the stable revision on its own name
+  const nextHost = "istiod-1-30-3.mesh.example.com";
+  const D = stack(SPEC, { version: "1.29.6", revision: "1-29-6" }, { hostname: stableHost });
+  const E = stack(SPEC, { version: "1.29.6", revision: "1-29-6", canary: { version: "1.30.3", hostname: nextHost } }, { hostname: stableHost });
+  const [d, e] = [await render(D), await render(E)];
+  const urnsOf = (r: Rendered) => new Set(r.resources.map((x) => x.urn));
+  for (const urn of urnsOf(d)) assert.ok(urnsOf(e).has(urn), `kept: ${urn}`);
+  assert.equal(maybeRelease(e, "external", "istiod"), undefined);
+  for (const cluster of [...REMOTES, "external"]) {
+    assert.equal(release(e, cluster, "istiod-1-29-6").inputs.version, "1.29.6");
+    assert.equal(release(e, cluster, "istiod-1-30-3").inputs.version, "1.30.3");
+  }
+  const roles = e.resources.filter((x) => x.type.includes("rbac.authorization.k8s.io")).map((b) => at(b.inputs, "roleRef.name")).sort();
+  assert.deepEqual(roles, [
+    "istiod-1-29-6",
+    "istiod-1-30-3",
+    "istiod-clusterrole-1-29-6-external-istiod",
+    "istiod-clusterrole-1-30-3-external-istiod",
+    "istiod-gateway-controller-1-29-6-external-istiod",
+    "istiod-gateway-controller-1-30-3-external-istiod",
+  ]);
+  // The default webhooks call the stable revision until the next promotion.
+  assert.match(String(at(valuesOf(release(e, "remote-001", "istiod")), "istiodRemote.injectionURL")), new RegExp(`^https://${stableHost}:15017/`));
+  const promoted = await render(stack(SPEC, { version: "1.29.6", revision: "1-29-6", canary: { version: "1.30.3", hostname: nextHost }, defaultRevision: "1-30-3" }, { hostname: stableHost }));
+  assert.match(String(at(valuesOf(release(promoted, "remote-001", "istiod")), "istiodRemote.injectionURL")), new RegExp(`^https://${nextHost}:15017/`));
+});
