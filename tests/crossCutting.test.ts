@@ -78,6 +78,16 @@ const scenarios: Scenario[] = [
     render: () => renderStack({ stack: "test", configFile: path.join(__dirname, "fixtures", "stacks", "mixed-versions.yaml") }),
     clusters: ["external", "cluster1", "cluster2", "cluster3"],
   },
+  {
+    name: "prod with a canary of 1.29.6 on its own DNS name and a revision tag (issue 24)",
+    render: () => renderStack({ stack: "prod", configFile: path.join(__dirname, "fixtures", "stacks", "prod-canary.yaml") }),
+    clusters: ["cp-eu-west", "apps-eu-west", "apps-us-east"],
+  },
+  {
+    name: "dev at 1.29.6 with a promoted canary of 1.30.3 and a revision tag, loadBalancer mode (issue 24)",
+    render: () => renderStack({ stack: "dev", configFile: path.join(__dirname, "fixtures", "stacks", "dev-canary.yaml") }),
+    clusters: ["external", "cluster1"],
+  },
 ];
 
 /** The chart versions the scenarios' releases were checked against. */

@@ -67,6 +67,8 @@ type Validator = (obj: Record<string, unknown>) => string | undefined;
 async function coreValidators(): Promise<Map<string, Validator>> {
   const v1 = await import("kubernetes-models/v1");
   const apps = await import("kubernetes-models/apps/v1");
+  const rbac = await import("kubernetes-models/rbac.authorization.k8s.io/v1");
+  const admission = await import("kubernetes-models/admissionregistration.k8s.io/v1");
   const wrap =
     (Model: new (o: Record<string, unknown>) => { validate(): void }): Validator =>
     (o) => {
@@ -83,6 +85,10 @@ async function coreValidators(): Promise<Map<string, Validator>> {
     ["v1/Service", wrap(v1.Service)],
     ["v1/ServiceAccount", wrap(v1.ServiceAccount)],
     ["apps/v1/Deployment", wrap(apps.Deployment)],
+    // A canary's RBAC bridge and revision tags (issue 24).
+    ["rbac.authorization.k8s.io/v1/ClusterRoleBinding", wrap(rbac.ClusterRoleBinding)],
+    ["rbac.authorization.k8s.io/v1/RoleBinding", wrap(rbac.RoleBinding)],
+    ["admissionregistration.k8s.io/v1/MutatingWebhookConfiguration", wrap(admission.MutatingWebhookConfiguration)],
   ]);
 }
 
