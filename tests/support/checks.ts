@@ -70,10 +70,11 @@ async function coreValidators(): Promise<Map<string, Validator>> {
   const rbac = await import("kubernetes-models/rbac.authorization.k8s.io/v1");
   const admission = await import("kubernetes-models/admissionregistration.k8s.io/v1");
   const wrap =
-    (Model: new (o: Record<string, unknown>) => { validate(): void }): Validator =>
+    <T>(Model: new (o: T) => { validate(): void }): Validator =>
     (o) => {
       try {
-        new Model(o).validate();
+        // The model's constructor types what it takes; `validate` then judges the object as it is.
+        new Model(o as T).validate();
         return undefined;
       } catch (err) {
         return (err as Error).message;
