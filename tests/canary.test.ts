@@ -121,7 +121,7 @@ test("hostname mode, stable 1.28.10 and canary 1.29.6: a second external istiod 
   assert.deepEqual(outputs.revisionTags, { "prod-stable": "1-29-6" });
   // The record the next run checks against: the canary with the version its releases report, its DNS name, the tags.
   const deployedConfig = (r.outputs as { deployedConfig: Record<string, unknown> }).deployedConfig;
-  assert.deepEqual(deployedConfig.canary, { revision: "1-29-6", version: "1.29.6", hostname: CANARY_HOST });
+  assert.deepEqual(deployedConfig.canary, { revision: "1-29-6", version: "1.29.6", hostname: CANARY_HOST, tlsSecretName: "istiod-tls" });
   assert.deepEqual(deployedConfig.revisionTags, { "prod-stable": "1-29-6" });
   assert.equal(deployedConfig.revision, undefined, "the stable revision is the unrevisioned one");
   assert.equal(deployedConfig.istioVersion, "1.28.10", "the stable version, not lowered or raised by the canary's releases");
@@ -341,6 +341,13 @@ test("the record: a tag still pointing at the canary stops its removal; the stab
   assert.match(await problems(stack(SPEC, {}), tagged), /removes the revision "1-29-6" \(the deployed canary\), which the deployed stack still injects with through the tag prod-stable/);
   const promoted = record({ canary: { revision: "1-29-6", version: "1.29.6", hostname: CANARY_HOST }, defaultRevision: "1-29-6" });
   assert.match(await problems(stack(SPEC, { version: "1.29.6", revision: "1-29-6" }), promoted), /exposure\.hostname: is "istiod\.mesh\.example\.com", but the canary "1-29-6" that becomes the stable revision is reached as "istiod-1-29-6\.mesh\.example\.com"/);
+  // Its certificate's Secret goes with it: the old stable's need not cover its name.
+  const ownTls = record({ canary: { revision: "1-29-6", version: "1.29.6", hostname: CANARY_HOST, tlsSecretName: "istiod-1-29-6-tls" }, defaultRevision: "1-29-6" });
+  assert.match(
+    await problems(stack(SPEC, { version: "1.29.6", revision: "1-29-6" }, { hostname: CANARY_HOST }), ownTls),
+    /exposure\.tls\.secretName: is "istiod-tls", but the canary "1-29-6" that becomes the stable revision serves its name with the Secret "istiod-1-29-6-tls"/,
+  );
+  await render(stack(SPEC, { version: "1.29.6", revision: "1-29-6" }, { hostname: CANARY_HOST, tls: { secretName: "istiod-1-29-6-tls" } }), ownTls);
   // A new stack may start with a revisioned stable istiod.
   const fresh = await render(stack(SPEC, { version: "1.28.10", revision: "1-28-10" }));
   assert.equal(maybeRelease(fresh, "external", "istiod"), undefined, "no unrevisioned external istiod");

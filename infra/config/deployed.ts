@@ -44,7 +44,7 @@ const deployedConfigSchema = z.object({
   /** The stable external istiod's revision (issue 24); absent: the unrevisioned one, `default`. */
   revision: z.string().optional(),
   /** The canary, once any of its releases exists: its revision, the lowest version they reported, its DNS name. */
-  canary: z.object({ revision: z.string(), version: z.string(), hostname: z.string().optional() }).optional(),
+  canary: z.object({ revision: z.string(), version: z.string(), hostname: z.string().optional(), tlsSecretName: z.string().optional() }).optional(),
   /** The default revision; absent: the stable one. */
   defaultRevision: z.string().optional(),
   revisionTags: z.record(z.string(), z.string()).optional(),
@@ -87,7 +87,13 @@ function revisionRecord(cfg: MeshConfig, deployed: DeployedVersions): Pick<Deplo
   return {
     ...(stable.name !== DEFAULT_REVISION ? { revision: stable.name } : {}),
     ...(canary && deployed.canary !== undefined
-      ? { canary: { revision: canary.name, version: deployed.canary, ...(canary.hostname ? { hostname: canary.hostname.name } : {}) } }
+      ? {
+          canary: {
+            revision: canary.name,
+            version: deployed.canary,
+            ...(canary.hostname ? { hostname: canary.hostname.name, tlsSecretName: canary.hostname.tlsSecretName } : {}),
+          },
+        }
       : {}),
     ...(cfg.defaultRevision !== stable.name ? { defaultRevision: cfg.defaultRevision } : {}),
     ...(Object.keys(cfg.revisionTags).length > 0 ? { revisionTags: { ...cfg.revisionTags } } : {}),
@@ -187,6 +193,13 @@ export function revisionChangeProblems(previous: DeployedRevisions | undefined, 
       problems.push({
         path: "exposure.hostname",
         message: `is "${stable.hostname.name}", but the canary "${stable.name}" that becomes the stable revision is reached as "${previous.canary.hostname}", which its proxies dial: set exposure.hostname to it (${CANARY_REMOVAL_DOC})`,
+      });
+    }
+    const tls = previous.canary.tlsSecretName;
+    if (tls !== undefined && stable.hostname && stable.hostname.tlsSecretName !== tls) {
+      problems.push({
+        path: "exposure.tls.secretName",
+        message: `is "${stable.hostname.tlsSecretName}", but the canary "${stable.name}" that becomes the stable revision serves its name with the Secret "${tls}": set exposure.tls.secretName to it (${CANARY_REMOVAL_DOC})`,
       });
     }
   }
