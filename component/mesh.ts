@@ -146,8 +146,8 @@ export interface ControlPlane {
   images: PulledImages;
   /** Each running revision, by name. */
   revisions: Record<string, RevisionAccess>;
-  /** The canary's releases (its external istiod, its release on the config cluster; further remotes' are added). */
-  canaryReleases: k8s.helm.v3.Release[];
+  /** The canary's revision, when one runs: its releases are the external istiod's and each served cluster's of that name. */
+  canary?: string;
 }
 
 
@@ -260,7 +260,7 @@ export function buildControlPlane(cfg: MeshConfig, providers: ClusterProviders, 
     deployedVersion: pulumi.all(releases.map(reportedVersion)).apply(lowestVersion),
     images,
     revisions,
-    canaryReleases: canary ? [externalIstiod.istiods[canary.name]!, configCluster.revisionReleases[canary.name]!] : [],
+    ...(canary ? { canary: canary.name } : {}),
   };
 }
 
@@ -327,8 +327,8 @@ export interface ServedCluster {
   serving: pulumi.CustomResource[];
   /** This cluster's releases that follow its own `istioVersion` (a further remote's `base`, its east-west gateway). */
   pinned: k8s.helm.v3.Release[];
-  /** This cluster's releases of the external istiod's revisions (not the unrevisioned one). */
-  revisionReleases: k8s.helm.v3.Release[];
+  /** This cluster's releases of the external istiod's revisions (not the unrevisioned one), by revision. */
+  revisionReleases: Readonly<Record<string, k8s.helm.v3.Release>>;
 }
 
 /** The mesh operator's part: the control plane, every remote cluster's control plane parts, the east-west gateways. */
@@ -367,7 +367,7 @@ export function buildControlPlanePart(
       ...(configCluster.validationUrl ? { validationUrl: configCluster.validationUrl } : {}),
       serving: [...external, configCluster.base, configCluster.istiod, ...configRevisionParts],
       pinned: [],
-      revisionReleases: Object.values(configCluster.revisionReleases),
+      revisionReleases: configCluster.revisionReleases,
     },
   ];
   for (const remote of cfg.remotes) {
@@ -384,10 +384,8 @@ export function buildControlPlanePart(
       injectionUrl: added.injectionUrl,
       serving: [...external, added.base, added.istiod, added.remoteSecret.secret, ...Object.values(added.revisionReleases), ...added.revisionTags],
       pinned: [added.base],
-      revisionReleases: Object.values(added.revisionReleases),
+      revisionReleases: added.revisionReleases,
     });
-    const canary = canaryRevision(cfg);
-    if (canary) controlPlane.canaryReleases.push(added.revisionReleases[canary.name]!);
   }
   if (cfg.eastWestGateways) {
     for (const target of served) {
@@ -441,7 +439,7 @@ export function servedClusterInfo(controlPlane: ControlPlane, target: ServedClus
     ...(target.validationUrl ? { validationUrl: target.validationUrl } : {}),
     remoteSecretName: target.remoteSecretName,
     controlPlaneRevision: readyMarker(
-      revisionOf([...Object.values(controlPlane.externalIstiod.istiods), target.istiod, ...target.revisionReleases, ...target.pinned]),
+      revisionOf([...Object.values(controlPlane.externalIstiod.istiods), target.istiod, ...Object.values(target.revisionReleases), ...target.pinned]),
       target.serving,
     ),
   };
@@ -525,18 +523,20 @@ export function buildWorkloads(target: WorkloadTarget, samples: boolean, provide
  * every remote, by the version each release follows.
  */
 export function deployedParts(part: ControlPlanePart, workloads: ReadonlyMap<string, Workloads> = new Map()): DeployedParts {
-  const stable = part.controlPlane.releases;
-  const canary = new Set(part.controlPlane.canaryReleases);
+  const { canary } = part.controlPlane;
+  const canaryReleases = canary ? [part.controlPlane.externalIstiod.istiods[canary]!, ...part.served.map((t) => t.revisionReleases[canary]!)] : [];
   // Further remotes: the unrevisioned `istiod` and, in a revisioned stable, the stable revision's release.
-  const remoteStable = part.served.filter((t) => !t.isConfig).flatMap((t) => [t.istiod, ...t.revisionReleases.filter((r) => !canary.has(r))]);
-  const controlPlaneReleases = [...stable, ...remoteStable];
+  const remoteStable = part.served
+    .filter((t) => !t.isConfig)
+    .flatMap((t) => [t.istiod, ...Object.entries(t.revisionReleases).flatMap(([name, release]) => (name === canary ? [] : [release]))]);
+  const controlPlaneReleases = [...part.controlPlane.releases, ...remoteStable];
   const clusterReleases = Object.fromEntries(
     part.served.map((t) => [t.cluster.name, [...t.pinned, ...(workloads.get(t.cluster.name)?.releases ?? [])]]),
   );
   const resources = new Set<pulumi.CustomResource>(controlPlaneReleases);
   for (const t of part.served) for (const r of [...t.serving, ...t.pinned, ...(workloads.get(t.cluster.name)?.resources ?? [])]) resources.add(r);
-  for (const r of canary) resources.add(r);
-  return { controlPlaneReleases, canaryReleases: [...canary], clusterReleases, resources: [...resources] };
+  for (const r of canaryReleases) resources.add(r);
+  return { controlPlaneReleases, canaryReleases, clusterReleases, resources: [...resources] };
 }
 
 /** The guide's URL for helloworld (`http://$GATEWAY_URL/hello`), through the config cluster's ingress gateway. */

@@ -22,7 +22,7 @@ import {
   type RoutingInput,
 } from "./externalIstiodRouting";
 import { DEFAULT_REVISION } from "../config/revisions";
-import { istiodName } from "./revisionObjects";
+import { istiodName, revisionSuffix } from "./revisionObjects";
 import type { ExposureMode } from "./remoteValues";
 import { IstiodPluginCa, istiodTrustSecretName } from "./istiodPluginCa";
 import { RemoteSecret } from "./remoteSecret";
@@ -144,7 +144,7 @@ export class ExternalIstiod extends pulumi.ComponentResource {
     };
     for (const revision of args.revisions) {
       // The unrevisioned release keeps the guide's names; a revision's are suffixed, whatever its role.
-      const rev = revision.name === DEFAULT_REVISION ? "" : `-${revision.name}`;
+      const rev = revisionSuffix(revision.name);
       istiods[revision.name] = new k8s.helm.v3.Release(
         `${name}-istiod${rev}`,
         chartReleaseArgs({

@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ExposureMode } from "./remoteValues";
 import { WEBHOOK_PORT, XDS_PORT } from "./urls";
 import { DEFAULT_REVISION } from "../config/revisions";
-import { istiodServiceHost } from "./revisionObjects";
+import { istiodServiceHost, revisionSuffix } from "./revisionObjects";
 
 export const NETWORKING_API = "networking.istio.io/v1";
 /** istiod's Service serves webhooks on 443 (container 15017). */
@@ -41,7 +41,7 @@ export const ROUTING_NAMES = { gateway: "external-istiod-gw", virtualService: "e
 
 /** A revision's objects: the guide's names, suffixed with the revision (`external-istiod-gw-1-30-3`). */
 export function routingNames(revision: string): { gateway: string; virtualService: string; destinationRule: string } {
-  const rev = revision === DEFAULT_REVISION ? "" : `-${revision}`;
+  const rev = revisionSuffix(revision);
   return { gateway: `${ROUTING_NAMES.gateway}${rev}`, virtualService: `${ROUTING_NAMES.virtualService}${rev}`, destinationRule: `${ROUTING_NAMES.destinationRule}${rev}` };
 }
 

@@ -10,7 +10,7 @@ import { imageGlobals } from "./images";
 import type { ExposureMode } from "./remoteValues";
 import { xdsAddress } from "./urls";
 import { DEFAULT_REVISION } from "../config/revisions";
-import { injectorConfigMapName, meshConfigMapName } from "./revisionObjects";
+import { injectorConfigMapName, meshConfigMapName, revisionSuffix } from "./revisionObjects";
 
 /** Proxies verify the gateway's publicly trusted certificate against the OS bundle (hostname mode). */
 export const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
@@ -43,7 +43,7 @@ export interface ExternalIstiodValuesInput {
  * remote charts' `mutatingwebhook.yaml` and `validatingwebhookconfiguration.yaml`, outside `istio-system`).
  */
 export function webhookConfigNames(namespace: string, revision: string = DEFAULT_REVISION): { injection: string; validation: string } {
-  const rev = revision === DEFAULT_REVISION ? "" : `-${revision}`;
+  const rev = revisionSuffix(revision);
   return { injection: `istio-sidecar-injector${rev}-${namespace}`, validation: `istio-validator${rev}-${namespace}` };
 }
 

@@ -5,11 +5,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_REVISION } from "../config/revisions";
 
-/** `-<revision>`, or nothing for the unrevisioned release: how the istiod chart suffixes its objects. */
-const suffix = (revision: string): string => (revision === DEFAULT_REVISION ? "" : `-${revision}`);
+/** `-<revision>`, or nothing for the unrevisioned release: how the istiod chart suffixes its objects (and the program its own). */
+export const revisionSuffix = (revision: string): string => (revision === DEFAULT_REVISION ? "" : `-${revision}`);
 
 /** The Helm release (and Deployment, Service, ServiceAccount) of a revision's istiod: `istiod`, `istiod-1-30-3`. */
-export const istiodName = (revision: string): string => `istiod${suffix(revision)}`;
+export const istiodName = (revision: string): string => `istiod${revisionSuffix(revision)}`;
 
 /**
  * The host of a revision's istiod Service in its namespace, as a remote resolves it in loadBalancer mode (the remote
@@ -19,8 +19,8 @@ export const istiodName = (revision: string): string => `istiod${suffix(revision
 export const istiodServiceHost = (namespace: string, revision: string): string => `${istiodName(revision)}.${namespace}.svc`;
 
 /** The ConfigMaps a revision's external istiod mounts (istio-discovery `configmap.yaml`, `istiod-injector-configmap.yaml`). */
-export const meshConfigMapName = (revision: string): string => `istio${suffix(revision)}`;
-export const injectorConfigMapName = (revision: string): string => `istio-sidecar-injector${suffix(revision)}`;
+export const meshConfigMapName = (revision: string): string => `istio${revisionSuffix(revision)}`;
+export const injectorConfigMapName = (revision: string): string => `istio-sidecar-injector${revisionSuffix(revision)}`;
 
 /** A revision tag's webhook configuration outside `istio-system` (istio-discovery `revision-tags-mwc.yaml`). */
 export const revisionTagWebhookName = (tag: string, namespace: string): string => `istio-revision-tag-${tag}-${namespace}`;

@@ -7,6 +7,7 @@
  * with dashes, as istio.io advises ("In a production environment, a better revision name would correspond to the Istio
  * version", https://istio.io/latest/docs/setup/upgrade/canary/).
  */
+import { DNS1123_LABEL } from "./fields";
 import type { Problem } from "./problems";
 import { compareIstioVersions, IN_PLACE_UPGRADE_URL, minorDistance, parseIstioVersion } from "./versions";
 
@@ -41,7 +42,7 @@ export function revisionOfVersion(version: string): string {
 /** Why a revision name cannot be used, or undefined. */
 export function revisionNameProblem(name: string): string | undefined {
   if (name === DEFAULT_REVISION) return `"${name}" is the unrevisioned control plane's revision; leave istio.revision unset for it`;
-  if (name.length > MAX_REVISION_LENGTH || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+  if (name.length > MAX_REVISION_LENGTH || !DNS1123_LABEL.test(name)) {
     return `"${name}" is not a revision name (lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${MAX_REVISION_LENGTH} characters: istiod's Service is istiod-<revision>)`;
   }
   return undefined;
@@ -112,7 +113,7 @@ export function revisionProblems(s: RevisionSettings): Problem[] {
         `the tag "default" is not supported with an external control plane: its webhooks would overlap the unrevisioned ones, ` +
           `and istiod looks for it as istio-revision-tag-default only in istio-system; move the default with istio.defaultRevision`,
       );
-    } else if (tag.length > MAX_REVISION_LENGTH || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(tag)) {
+    } else if (tag.length > MAX_REVISION_LENGTH || !DNS1123_LABEL.test(tag)) {
       add(path, `"${tag}" is not a tag name (lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${MAX_REVISION_LENGTH} characters)`);
     } else if (names.includes(tag)) {
       add(path, `"${tag}" is a revision's name: namespaces labelled istio.io/rev=${tag} would be matched by two injection webhooks`);

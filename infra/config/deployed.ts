@@ -163,8 +163,9 @@ export function revisionChangeProblems(previous: DeployedRevisions | undefined, 
   }
   // The default webhooks of every remote fail closed: they may call only a revision that is already serving.
   // (A new stable revision is the default implicitly; the rule below says which one it may be.)
+  const stable = stableRevision(cfg);
   const deployedNames = new Set(deployed.map((r) => r.name));
-  const implicit = cfg.defaultRevision === stableRevision(cfg).name && stableRevision(cfg).name !== deployedStable;
+  const implicit = cfg.defaultRevision === stable.name && stable.name !== deployedStable;
   if (cfg.defaultRevision !== deployedDefault && !deployedNames.has(cfg.defaultRevision) && !implicit) {
     problems.push({
       path: "istio.defaultRevision",
@@ -173,7 +174,6 @@ export function revisionChangeProblems(previous: DeployedRevisions | undefined, 
         `Start it with one pulumi up (and npm run verify), then make it the default with the next (docs/canary.md: Promote the canary)`,
     });
   }
-  const stable = stableRevision(cfg);
   if (stable.name !== deployedStable && !(previous.canary && stable.name === previous.canary.revision)) {
     problems.push({
       path: "istio.revision",
