@@ -52,7 +52,12 @@ export function proxyAddress(cfg: MeshConfig, revision: ControlPlaneRevision<Def
   return revision.name === DEFAULT_REVISION ? gatewayAddress : istiodServiceHost(cfg.namespace, revision.name);
 }
 
-/** Where a revision's webhooks call it: its DNS name (hostname mode) or, through its Service's endpoints, the gateway's IP. */
+/**
+ * Where a revision's webhooks call it: its DNS name (hostname mode) or, through its Service's endpoints, the gateway's
+ * IP. Promotion changes only values of existing releases (the default webhooks' URL, `base`'s `defaultRevision`), which
+ * Helm upgrades in place: pulumi-kubernetes replaces a Release only when its name or namespace changes
+ * (`provider/pkg/provider/helm_release.go`, `forceNewFields`).
+ */
 export function webhookAddress(revision: ControlPlaneRevision<Deferrable>, gatewayAddress: pulumi.Output<string>): pulumi.Input<string> {
   return revision.hostname ? revision.hostname.name : gatewayAddress;
 }

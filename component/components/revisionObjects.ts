@@ -41,7 +41,9 @@ export interface KubeObject {
  * KUBECONFIG before the user's env), so a canary runs as ServiceAccount `istiod` of the unrevisioned release, not as
  * its own `istiod-<revision>`. These bindings give that account the roles the revision's chart grants its own
  * account (`clusterrole.yaml`, `role.yaml`): exactly those rules, no wider. The ClusterRoles are cluster-scoped;
- * the Role lives in the control plane namespace.
+ * the Role lives in the control plane namespace. A binding's `roleRef` is immutable (pulumi-kubernetes' `forceNew`
+ * table in `provider/pkg/provider/diff.go` replaces a binding whose roleRef changes), so each binding is named after
+ * its revision and never points elsewhere.
  */
 export function rbacBridge(namespace: string, revision: string): { key: string; object: KubeObject }[] {
   const subjects = [{ kind: "ServiceAccount", name: KUBECONFIG_SERVICE_ACCOUNT, namespace }];
@@ -82,7 +84,10 @@ export type TagClientConfig = { url: pulumi.Input<string> } | { service: { name:
  * (identical in 1.28, 1.29 and 1.30) for a tag other than `default`: the `rev.namespace` and `rev.object` webhooks of
  * the tag's revision, selecting `istio.io/rev=<tag>`. It is the program's own object, not a release's, as upstream
  * applies tags ("are not owned by any Helm chart": https://istio.io/latest/docs/setup/upgrade/helm/, "Stable revision
- * labels"), so moving a tag is an in-place update of this one object: no namespace is left without an injector.
+ * labels"), so moving a tag is an in-place update of this one object: no namespace is left without an injector
+ * (pulumi-kubernetes replaces an object only when `.metadata.name` or `.metadata.namespace` changes, or a field its
+ * `forceNew` table lists, and it lists none for MutatingWebhookConfiguration: `provider/pkg/provider/provider.go`,
+ * `diff.go`).
  * No `caBundle`: in loadBalancer mode the tag's revision patches it, as it patches every webhook configuration
  * labelled with its revision (`pkg/webhooks/webhookpatch.go`); hostname mode uses the public certificate.
  */
